@@ -1,0 +1,17 @@
+package com.crm.shopifysync.model;
+
+/**
+ * Kafka topic names, the one place they are spelled. Deployments may prefix every name (the
+ * {@code kafka.topic-prefix} setting) so that test runs and environments sharing a broker stay apart.
+ */
+public final class Topics {
+
+    /** Every verified webhook, value = Shopify's body bytes unchanged, metadata in headers. */
+    public static final String WEBHOOKS = "shopify.webhooks";
+
+    /** Webhooks that could not be applied, with the reason in {@code dead-letter-*} headers. */
+    public static final String WEBHOOKS_DLQ = "shopify.webhooks.dlq";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,43 @@
+package com.crm.shopifysync.testing;
+
+import com.crm.shopifysync.model.Topics;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Gives a Quarkus test its own topics on the shared real broker: every topic name gets a prefix unique to
+ * this start of the application (the services read {@code kafka.topic-prefix}). Tests find the prefix
+ * with {@link #topic(String)}.
+ */
+public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final int PARTITIONS = 6;
+    private static volatile String prefix = "";
+    private static volatile KafkaBroker broker;
+
+    @Override
+    public Map<String, String> start() {
+        broker = KafkaBroker.shared();
+        prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        broker.createTopics(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ)), PARTITIONS);
+        return Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "kafka.topic-prefix", prefix);
+    }
+
+    @Override
+    public void stop() {
+        // the topics stay: they are this run's, named apart, and the broker's retention removes them
+    }
+
+    /** The real name of a topic in the running test application. */
+    public static String topic(String baseName) {
+        return prefix + baseName;
+    }
+
+    public static KafkaBroker broker() {
+        return broker;
+    }
+}
