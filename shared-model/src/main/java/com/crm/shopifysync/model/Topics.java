@@ -2,7 +2,7 @@ package com.crm.shopifysync.model;
 
 /**
  * Kafka topic names, the one place they are spelled. Deployments may prefix every name (the
- * {@code kafka.topic-prefix} setting) so that test runs and environments sharing a broker stay apart.
+ * {@code topics.prefix} setting) so that test runs and environments sharing a broker stay apart.
  */
 public final class Topics {
 

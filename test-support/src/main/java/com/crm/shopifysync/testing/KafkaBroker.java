@@ -68,9 +68,14 @@ public final class KafkaBroker {
         script("stop");
     }
 
+    /** Large enough for the biggest webhook the gateway accepts (5 MiB body plus headers). */
+    public static final String MAX_MESSAGE_BYTES = "6291456";
+
     public void createTopics(Collection<String> names, int partitions) {
         try (Admin admin = admin()) {
-            List<NewTopic> topics = names.stream().map(name -> new NewTopic(name, partitions, (short) 1)).toList();
+            List<NewTopic> topics = names.stream()
+                    .map(name -> new NewTopic(name, partitions, (short) 1).configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES)))
+                    .toList();
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,8 +8,8 @@ import java.util.UUID;
 
 /**
  * Gives a Quarkus test its own topics on the shared real broker: every topic name gets a prefix unique to
- * this start of the application (the services read {@code kafka.topic-prefix}). Tests find the prefix
- * with {@link #topic(String)}.
+ * this start of the application (the services read {@code topics.prefix}). Tests find the prefix
+ * with {@link #topic(String)}. The shared broker is used unless a port is given as init argument.
  */
 public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -17,14 +17,26 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     private static volatile String prefix = "";
     private static volatile KafkaBroker broker;
 
+    /** Init argument: run on a broker of its own on this port (one a test may stop and restart). */
+    public static final String PORT = "port";
+
+    private int port = KafkaBroker.SHARED_PORT;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        if (initArgs.containsKey(PORT)) {
+            port = Integer.parseInt(initArgs.get(PORT));
+        }
+    }
+
     @Override
     public Map<String, String> start() {
-        broker = KafkaBroker.shared();
+        broker = KafkaBroker.onPort(port).ensureRunning();
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
         broker.createTopics(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ)), PARTITIONS);
         return Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "kafka.topic-prefix", prefix);
+                "topics.prefix", prefix);
     }
 
     @Override

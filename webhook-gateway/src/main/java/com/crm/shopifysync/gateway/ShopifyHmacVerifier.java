@@ -1,13 +1,10 @@
 package com.crm.shopifysync.gateway;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
+import com.crm.shopifysync.model.WebhookSignature;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -16,9 +13,6 @@ import javax.crypto.spec.SecretKeySpec;
  * compared in constant time against every configured secret (several during a secret rotation).
  */
 public final class ShopifyHmacVerifier {
-
-    private static final String ALGORITHM = "HmacSHA256";
-    private static final int DIGEST_LENGTH = 32;
 
     /** Why a delivery was rejected; logged, never returned to the caller. */
     public enum Rejection {
@@ -44,7 +38,7 @@ public final class ShopifyHmacVerifier {
         if (secrets.isEmpty() || secrets.stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("at least one non-blank webhook secret is required");
         }
-        this.keys = secrets.stream().map(secret -> new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM)).toList();
+        this.keys = secrets.stream().map(WebhookSignature::key).toList();
     }
 
     /** Empty when the signature is valid for one of the secrets, otherwise why it is not. */
@@ -62,33 +56,17 @@ public final class ShopifyHmacVerifier {
         boolean matches = false;
         for (SecretKeySpec key : keys) {
             // no early exit: every secret is tried, so timing does not tell which one matched
-            matches |= MessageDigest.isEqual(sign(key, body), presented.get());
+            matches |= MessageDigest.isEqual(WebhookSignature.digest(key, body), presented.get());
         }
         return matches ? Optional.empty() : Optional.of(Rejection.SIGNATURE_MISMATCH);
-    }
-
-    /** The header value Shopify would send for this body, signed with the given secret. */
-    public static String signature(String secret, byte[] body) {
-        byte[] digest = sign(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), body);
-        return Base64.getEncoder().encodeToString(digest);
     }
 
     private static Optional<byte[]> decode(String header) {
         try {
             byte[] digest = Base64.getDecoder().decode(header);
-            return digest.length == DIGEST_LENGTH ? Optional.of(digest) : Optional.empty();
+            return digest.length == WebhookSignature.DIGEST_LENGTH ? Optional.of(digest) : Optional.empty();
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
-        }
-    }
-
-    private static byte[] sign(SecretKeySpec key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
 }
