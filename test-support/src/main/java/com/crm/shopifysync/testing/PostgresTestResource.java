@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * Gives a Quarkus test its own, empty database on the machine's real PostgreSQL (127.0.0.1:5432, user
  * postgres, by default; {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} override), dropped when the
- * application stops.
+ * application stops. Test code reaches the database directly ({@link #connect()}), never through the proxy.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -20,24 +20,48 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     private static final String USER = System.getenv().getOrDefault("PGUSER", "postgres");
     private static final String PASSWORD = System.getenv().getOrDefault("PGPASSWORD", "");
 
+    /** Init argument: reach the database through a {@link TcpProxy} the test can cut ({@link #proxy()}). */
+    public static final String THROUGH_PROXY = "through-proxy";
+
     private static volatile String database;
+    private static volatile TcpProxy proxy;
+    private boolean throughProxy;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        throughProxy = Boolean.parseBoolean(initArgs.getOrDefault(THROUGH_PROXY, "false"));
+    }
 
     @Override
     public Map<String, String> start() {
         database = "sync_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         admin("CREATE DATABASE " + database);
+        String appPort = PORT;
+        if (throughProxy) {
+            proxy = TcpProxy.to(HOST, Integer.parseInt(PORT));
+            appPort = String.valueOf(proxy.port());
+        }
         return Map.of(
                 "quarkus.datasource.username", USER,
                 "quarkus.datasource.password", PASSWORD,
-                "quarkus.datasource.reactive.url", "postgresql://" + HOST + ":" + PORT + "/" + database,
-                "quarkus.datasource.jdbc.url", jdbcUrl(database));
+                "quarkus.datasource.reactive.url", "postgresql://" + HOST + ":" + appPort + "/" + database,
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + HOST + ":" + appPort + "/" + database);
     }
 
     @Override
     public void stop() {
+        if (proxy != null) {
+            proxy.close();
+            proxy = null;
+        }
         if (database != null) {
             admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
+    }
+
+    /** The relay between the application and PostgreSQL, when started {@link #THROUGH_PROXY}. */
+    public static TcpProxy proxy() {
+        return proxy;
     }
 
     /** A plain JDBC connection to this test's database, for assertions and fault injection. */

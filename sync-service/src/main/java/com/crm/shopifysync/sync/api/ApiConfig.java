@@ -1,0 +1,14 @@
+package com.crm.shopifysync.sync.api;
+
+import io.smallrye.config.ConfigMapping;
+import java.util.List;
+
+@ConfigMapping(prefix = "sync.api")
+public interface ApiConfig {
+
+    /**
+     * Bearer tokens accepted by the admin API ({@code SYNC_API_TOKENS}, comma-separated); list a new and
+     * an old one while rotating.
+     */
+    List<String> tokens();
+}

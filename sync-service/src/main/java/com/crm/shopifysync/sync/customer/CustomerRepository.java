@@ -1,0 +1,96 @@
+package com.crm.shopifysync.sync.customer;
+
+import static com.crm.shopifysync.sync.store.ColumnOwnership.CUSTOMER_SHOPIFY_OWNED;
+
+import com.crm.shopifysync.sync.shopify.ShopifyCustomer;
+import com.crm.shopifysync.sync.shopify.ShopifyPayload;
+import com.crm.shopifysync.sync.store.Deduplication;
+import com.crm.shopifysync.sync.store.LastWriteWinsUpsert;
+import com.crm.shopifysync.sync.store.ShopResourceKey;
+import com.crm.shopifysync.sync.store.Sql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+@ApplicationScoped
+public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity, ShopResourceKey> {
+
+    private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("customers", CUSTOMER_SHOPIFY_OWNED);
+
+    /**
+     * A soft delete: the row is kept and flagged. A delete that arrives before the customer itself leaves a
+     * flagged placeholder, so the customer stays hidden whatever arrives later.
+     */
+    private static final String SOFT_DELETE = Sql.DEDUPLICATION_CTE
+            + "INSERT INTO customers AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, deleted_at) "
+            + "SELECT CAST(:shop_domain AS text), CAST(:shopify_id AS bigint), CAST(:admin_graphql_api_id AS text), "
+            + Sql.fromText(":shopify_payload", "jsonb") + ", CAST(:shopify_payload_sha256 AS text), CAST(:deleted_at AS timestamptz) "
+            + "WHERE EXISTS (SELECT 1 FROM fresh) "
+            + "ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET deleted_at = COALESCE(existing.deleted_at, EXCLUDED.deleted_at), "
+            + "last_synced_at = now()";
+
+    public Uni<Boolean> upsert(String shopDomain, ShopifyCustomer customer, Optional<Deduplication> deduplication) {
+        return getSession().chain(session -> UPSERT.execute(session, shopDomain, customer.shopifyId(), values(customer), deduplication));
+    }
+
+    public Uni<Boolean> softDelete(String shopDomain, long shopifyId, ShopifyPayload payload, OffsetDateTime deletedAt,
+                                   Deduplication deduplication) {
+        return getSession().chain(session -> session.createNativeQuery(SOFT_DELETE)
+                .setParameter("shop_domain", shopDomain)
+                .setParameter("shopify_id", shopifyId)
+                .setParameter("admin_graphql_api_id", "gid://shopify/Customer/" + shopifyId)
+                .setParameter("shopify_payload", payload.json())
+                .setParameter("shopify_payload_sha256", payload.sha256())
+                .setParameter("deleted_at", deletedAt)
+                .setParameter("dedup_topic", deduplication.topic())
+                .setParameter("dedup_key", deduplication.key())
+                .executeUpdate()
+                .map(changed -> changed > 0));
+    }
+
+    public Uni<List<CustomerEntity>> listByShop(String shopDomain, boolean includeDeleted, Page page) {
+        return find(activeFilter(includeDeleted), Sort.by("shopifyId"), shopDomain).page(page).list();
+    }
+
+    public Uni<Long> countByShop(String shopDomain, boolean includeDeleted) {
+        return count(activeFilter(includeDeleted), shopDomain);
+    }
+
+    private static String activeFilter(boolean includeDeleted) {
+        return includeDeleted ? "shopDomain = ?1" : "shopDomain = ?1 and deletedAt is null";
+    }
+
+    private static Map<String, Object> values(ShopifyCustomer customer) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("admin_graphql_api_id", customer.adminGraphqlApiId());
+        values.put("email", customer.email());
+        values.put("first_name", customer.firstName());
+        values.put("last_name", customer.lastName());
+        values.put("phone", customer.phone());
+        values.put("state", customer.state());
+        values.put("tags", Sql.textArray(customer.tags()));
+        values.put("note", customer.note());
+        values.put("verified_email", customer.verifiedEmail());
+        values.put("tax_exempt", customer.taxExempt());
+        values.put("orders_count", customer.ordersCount() == null ? null : Math.toIntExact(customer.ordersCount()));
+        values.put("total_spent", customer.totalSpent());
+        values.put("total_spent_currency", customer.totalSpentCurrency());
+        values.put("email_marketing_state", customer.emailMarketingState());
+        values.put("email_marketing_opt_in_level", customer.emailMarketingOptInLevel());
+        values.put("email_marketing_consent_updated_at", customer.emailMarketingConsentUpdatedAt());
+        values.put("sms_marketing_state", customer.smsMarketingState());
+        values.put("default_address", customer.defaultAddressJson());
+        values.put("shopify_created_at", customer.createdAt());
+        values.put("shopify_updated_at", customer.updatedAt());
+        values.put("shopify_payload", customer.payload().json());
+        values.put("shopify_payload_sha256", customer.payload().sha256());
+        return values;
+    }
+}

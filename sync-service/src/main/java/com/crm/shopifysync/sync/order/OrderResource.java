@@ -1,0 +1,61 @@
+package com.crm.shopifysync.sync.order;
+
+import com.crm.shopifysync.sync.api.PageOf;
+import com.crm.shopifysync.sync.store.ShopResourceKey;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Page;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** {@code /api/shops/{shop}/orders}: newest first, paged, each with its line items. */
+@Path("/api/shops/{shop}/orders")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrderResource {
+
+    private final OrderRepository orders;
+
+    public OrderResource(OrderRepository orders) {
+        this.orders = orders;
+    }
+
+    @GET
+    @WithSession
+    public Uni<RestResponse<PageOf<OrderView>>> list(@RestPath String shop, @RestQuery @DefaultValue("0") int page,
+                                                    @RestQuery @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > PageOf.MAX_SIZE) {
+            return Uni.createFrom().item(RestResponse.status(RestResponse.Status.BAD_REQUEST));
+        }
+        String shopDomain = shop.toLowerCase(Locale.ROOT);
+        return orders.listByShop(shopDomain, Page.of(page, size))
+                .chain(rows -> orders.lineItems(shopDomain, rows.stream().map(order -> order.shopifyId).toList())
+                        .chain(items -> orders.countByShop(shopDomain).map(total -> {
+                            Map<Long, List<OrderLineItemEntity>> byOrder = items.stream()
+                                    .collect(Collectors.groupingBy(item -> item.orderShopifyId));
+                            List<OrderView> views = rows.stream()
+                                    .map(order -> OrderView.of(order, byOrder.getOrDefault(order.shopifyId, List.of())))
+                                    .toList();
+                            return RestResponse.ok(new PageOf<>(views, page, size, total));
+                        })));
+    }
+
+    @GET
+    @Path("/{id}")
+    @WithSession
+    public Uni<RestResponse<OrderView>> get(@RestPath String shop, @RestPath long id) {
+        String shopDomain = shop.toLowerCase(Locale.ROOT);
+        return orders.findById(new ShopResourceKey(shopDomain, id))
+                .chain(order -> order == null ? Uni.createFrom().item(RestResponse.<OrderView>notFound())
+                        : orders.lineItems(shopDomain, List.of(id)).map(items -> RestResponse.ok(OrderView.of(order, items))));
+    }
+}
