@@ -3,7 +3,9 @@
 # The broker's classpath is resolved by Maven from Maven Central (deploy/local/kafka/pom.xml);
 # its data and logs live in a folder this script owns (KAFKA_DATA_DIR).
 #
-#   deploy/local/kafka.sh start | stop | status | reset
+#   deploy/local/kafka.sh start | stop | status | reset | topics
+#
+# "topics" creates the project's topics (see README, "Kafka topics") if they do not exist yet.
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #              KAFKA_DATA_DIR (deploy/local/.data/kafka-$KAFKA_PORT), KAFKA_HEAP (512m).
@@ -96,10 +98,31 @@ stop() {
   kill -9 "$pid" 2>/dev/null || true; rm -f "$pid_file"; echo "kafka killed after 30 s"
 }
 
+# name partitions retention.ms: webhooks are kept 7 days (replay window after an outage of the
+# sync-service), dead letters 30 days (time for someone to look at them).
+TOPICS=(
+  "shopify.webhooks 6 604800000"
+  "shopify.webhooks.dlq 6 2592000000"
+)
+
+create_topics() {
+  local cp; cp="$(resolve_classpath)"
+  local prefix="${TOPICS_PREFIX:-}"
+  for spec in "${TOPICS[@]}"; do
+    read -r name partitions retention <<<"$spec"
+    java -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" -Dkafka.logs.dir="$data_dir" -cp "$cp" \
+      org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$port" --create --if-not-exists \
+      --topic "$prefix$name" --partitions "$partitions" --replication-factor 1 \
+      --config "retention.ms=$retention" --config max.message.bytes=6291456 >/dev/null
+    echo "topic $prefix$name: $partitions partitions, retention $((retention / 86400000)) days"
+  done
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if pid="$(running_pid)"; then echo "running (pid $pid) on 127.0.0.1:$port"; else echo "stopped"; exit 1; fi ;;
   reset) stop; rm -rf "$data_dir"; echo "data removed: $data_dir" ;;
-  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+  topics) create_topics ;;
+  *) echo "usage: $0 start|stop|status|reset|topics" >&2; exit 2 ;;
 esac

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,13 @@ public class ShopifyWebhookResource {
     private final ShopifyHmacVerifier verifier;
     private final WebhookPublisher publisher;
     private final GatewayConfig config;
+    private final GatewayMetrics metrics;
 
-    public ShopifyWebhookResource(GatewayConfig config, WebhookPublisher publisher) {
+    public ShopifyWebhookResource(GatewayConfig config, WebhookPublisher publisher, GatewayMetrics metrics) {
         this.verifier = new ShopifyHmacVerifier(config.secrets());
         this.publisher = publisher;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @POST
@@ -57,10 +60,12 @@ public class ShopifyWebhookResource {
         if (rejection.isPresent()) {
             LOG.warnf("webhook rejected (401): shop=%s topic=%s reason=%s",
                     headers.getHeaderString(SHOP_DOMAIN), headers.getHeaderString(TOPIC), rejection.get().reason());
+            metrics.rejected(rejection.get());
             return Uni.createFrom().item(Response.status(Response.Status.UNAUTHORIZED).build());
         }
         Optional<String> missing = REQUIRED.stream().filter(name -> isBlank(headers.getHeaderString(name))).findFirst();
         if (missing.isPresent()) {
+            metrics.badRequest(missing.get());
             return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST)
                     .type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "missing header " + missing.get()))
@@ -74,13 +79,18 @@ public class ShopifyWebhookResource {
                 Optional.ofNullable(headers.getHeaderString(TRIGGERED_AT)),
                 Optional.ofNullable(headers.getHeaderString(API_VERSION)),
                 Instant.now());
+        long started = System.nanoTime();
         return publisher.publish(delivery, body)
                 .ifNoItem().after(config.publishTimeout()).fail()
-                .map(ignored -> Response.ok().build())
+                .map(ignored -> {
+                    metrics.accepted(Duration.ofNanos(System.nanoTime() - started));
+                    return Response.ok().build();
+                })
                 .onFailure().recoverWithItem(failure -> unavailable(delivery, failure));
     }
 
     private Response unavailable(WebhookDelivery delivery, Throwable failure) {
+        metrics.unavailable();
         LOG.errorf("webhook not accepted (503), Kafka did not acknowledge: shop=%s topic=%s webhook=%s cause=%s",
                 delivery.shopDomain(), delivery.topic(), delivery.webhookId(), failure.toString());
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)

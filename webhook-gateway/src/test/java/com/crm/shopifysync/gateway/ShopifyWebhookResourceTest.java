@@ -197,6 +197,20 @@ class ShopifyWebhookResourceTest {
     }
 
     @Test
+    void metricsCountOutcomesByReasonWithoutSecretsOrBodies() {
+        SignedWebhook accepted = SignedWebhook.of("customers/update", SHOP, Fixtures.webhook("customers/update"), SECRET);
+        post(accepted).statusCode(200);
+        post(SignedWebhook.of("customers/update", SHOP, Fixtures.webhook("customers/update"), "wrong")).statusCode(401);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(metrics).contains("gateway_webhooks_total{outcome=\"accepted\",reason=\"none\"}")
+                .contains("gateway_webhooks_total{outcome=\"rejected\",reason=\"signature_mismatch\"}")
+                .contains("gateway_publish_seconds_count")
+                .doesNotContain(SECRET).doesNotContain("bob@biller.com");
+    }
+
+    @Test
     void readinessReportsKafka() {
         given().when().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
     }

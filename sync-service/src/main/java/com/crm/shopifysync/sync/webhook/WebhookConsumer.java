@@ -30,20 +30,26 @@ public class WebhookConsumer {
     private static final Logger LOG = Logger.getLogger(WebhookConsumer.class);
 
     private final WebhookWriter writer;
+    private final WebhookMetrics metrics;
 
-    public WebhookConsumer(WebhookWriter writer) {
+    public WebhookConsumer(WebhookWriter writer, WebhookMetrics metrics) {
         this.writer = writer;
+        this.metrics = metrics;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
         return Uni.createFrom().item(() -> decode(record))
                 .chain(change -> Uni.createFrom().deferred(() -> writer.apply(change))
-                        .onFailure(DatabaseFailures::isUnavailable).invoke(failure ->
-                                LOG.warnf("database unavailable, retrying %s at %s-%d@%d: %s", change.delivery().topic(),
-                                        record.topic(), record.partition(), record.offset(), failure.toString()))
+                        .onFailure(DatabaseFailures::isUnavailable).invoke(failure -> {
+                            metrics.databaseRetry();
+                            LOG.warnf("database unavailable, retrying %s at %s-%d@%d: %s", change.delivery().topic(),
+                                    record.topic(), record.partition(), record.offset(), failure.toString());
+                        })
                         .onFailure(DatabaseFailures::isUnavailable).retry()
-                        .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely())
+                        .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely()
+                        .invoke(changed -> metrics.applied(change.delivery().topic(), changed)))
+                .onFailure().invoke(failure -> metrics.deadLettered(header(record, WebhookHeaders.TOPIC).orElse("unknown")))
                 .onFailure().invoke(failure -> LOG.errorf("webhook not applied, sent to the dead-letter topic: %s-%d@%d "
                                 + "shop=%s topic=%s webhook=%s reason=%s", record.topic(), record.partition(), record.offset(),
                         header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"), header(record, WebhookHeaders.TOPIC).orElse("?"),
