@@ -211,6 +211,11 @@ class ShopifyWebhookResourceTest {
     }
 
     @Test
+    void theBenchmarkBaselineIsOffUnlessEnabled() {
+        given().body("{}").when().post("/benchmark/bare").then().statusCode(404);
+    }
+
+    @Test
     void readinessReportsKafka() {
         given().when().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
     }

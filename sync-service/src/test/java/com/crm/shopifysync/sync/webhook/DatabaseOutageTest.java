@@ -73,15 +73,20 @@ class DatabaseOutageTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM customers") == 51);
             assertThat(count("SELECT count(*) FROM processed_webhooks")).isEqualTo(51);
             assertThat(count("SELECT count(*) FROM customers WHERE email = shopify_id || '@example.com'")).isEqualTo(50);
-            String metrics = given().get("/q/metrics").then().extract().asString();
-            assertThat(metrics).doesNotContain("outcome=\"dead_lettered\"");
+            assertThat(metric("sync_webhook_events_total{outcome=\"dead_lettered\"")).isZero();
+            assertThat(metric("sync_webhook_events_total{outcome=\"applied\",topic=\"customers/create\"")).isEqualTo(51);
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
         }
     }
 
     private static double databaseRetries() {
+        return metric("sync_webhook_database_retries_total");
+    }
+
+    /** The sum of every Prometheus series whose line starts with {@code prefix}. */
+    private static double metric(String prefix) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith("sync_webhook_database_retries_total"))
+        return metrics.lines().filter(line -> line.startsWith(prefix))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
