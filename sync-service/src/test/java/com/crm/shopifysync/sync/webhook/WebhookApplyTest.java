@@ -246,6 +246,25 @@ class WebhookApplyTest {
     }
 
     @Test
+    void anEventTheDatabaseRejectsIsDeadLetteredAloneAndItsNeighboursAreApplied() {
+        ConsumerTask<String, byte[]> deadLetters = kafka.deadLetters();
+        WebhookDelivery overflowing = delivery("orders/create", shop);
+        // decodes fine, but PostgreSQL refuses the quantity (integer out of range) inside the shared transaction
+        String body = orderJson(910, 1, "paid", "2026-01-01T00:00:00Z").replace("\"quantity\": 2", "\"quantity\": 9999999999");
+        kafka.send(record(delivery("customers/create", shop), customerJson(91, "before@example.com", "2026-01-01T00:00:00Z")),
+                record(overflowing, body),
+                record(delivery("customers/create", shop), customerJson(92, "after@example.com", "2026-01-01T00:00:00Z")));
+
+        assertThat(awaitCustomer(91).getString("email")).isEqualTo("before@example.com");
+        assertThat(awaitCustomer(92).getString("email")).isEqualTo("after@example.com");
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetter(deadLetters, overflowing.webhookId()) != null);
+        assertThat(KafkaCompanion.getHeader(deadLetter(deadLetters, overflowing.webhookId()).headers(), "dead-letter-reason"))
+                .contains("out of range");
+        assertThat(status("/api/shops/" + shop + "/orders/910")).isEqualTo(404);
+        deadLetters.close();
+    }
+
+    @Test
     void theApiNeedsABearerToken() {
         given().when().get("/api/shops/" + shop + "/customers").then().statusCode(401).header("WWW-Authenticate", "Bearer");
         given().auth().oauth2("wrong").when().get("/api/shops/" + shop + "/customers").then().statusCode(401);
