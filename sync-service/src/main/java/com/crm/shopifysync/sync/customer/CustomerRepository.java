@@ -4,8 +4,10 @@ import static com.crm.shopifysync.sync.store.ColumnOwnership.CUSTOMER_SHOPIFY_OW
 
 import com.crm.shopifysync.sync.shopify.ShopifyCustomer;
 import com.crm.shopifysync.sync.shopify.ShopifyPayload;
+import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
 import com.crm.shopifysync.sync.store.Deduplication;
 import com.crm.shopifysync.sync.store.LastWriteWinsUpsert;
+import com.crm.shopifysync.sync.store.RowsDocument;
 import com.crm.shopifysync.sync.store.ShopResourceKey;
 import com.crm.shopifysync.sync.store.Sql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -24,35 +26,46 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
 
     private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("customers", CUSTOMER_SHOPIFY_OWNED);
 
-    /**
-     * A soft delete: the row is kept and flagged. A delete that arrives before the customer itself leaves a
-     * flagged placeholder, so the customer stays hidden whatever arrives later.
-     */
-    private static final String SOFT_DELETE = Sql.DEDUPLICATION_CTE
-            + "INSERT INTO customers AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, deleted_at) "
-            + "SELECT CAST(:shop_domain AS text), CAST(:shopify_id AS bigint), CAST(:admin_graphql_api_id AS text), "
-            + Sql.fromText(":shopify_payload", "jsonb") + ", CAST(:shopify_payload_sha256 AS text), CAST(:deleted_at AS timestamptz) "
-            + "WHERE EXISTS (SELECT 1 FROM fresh) "
-            + "ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET deleted_at = COALESCE(existing.deleted_at, EXCLUDED.deleted_at), "
-            + "last_synced_at = now()";
+    private static final List<Column> DELETION = List.of(new Column("shopify_payload", "jsonb"),
+            new Column("shopify_payload_sha256", "text"), new Column("deleted_at", "timestamptz"));
 
-    public Uni<Boolean> upsert(String shopDomain, ShopifyCustomer customer, Optional<Deduplication> deduplication) {
-        return getSession().chain(session -> UPSERT.execute(session, shopDomain, customer.shopifyId(), values(customer), deduplication));
+    /**
+     * Soft delete: the row is kept and flagged. A delete that arrives before the customer itself leaves a flagged
+     * placeholder, so the customer stays hidden whatever arrives later; upserts never touch {@code deleted_at}.
+     */
+    private static final String SOFT_DELETE = Sql.incomingRows(DELETION)
+            + ", winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming WHERE " + Sql.IS_FRESH_EVENT
+            + " ORDER BY shop_domain, shopify_id, deleted_at) "
+            + "INSERT INTO customers AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, deleted_at) "
+            + "SELECT shop_domain, shopify_id, 'gid://shopify/Customer/' || shopify_id, shopify_payload, shopify_payload_sha256, deleted_at "
+            + "FROM winners ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET "
+            + "deleted_at = COALESCE(existing.deleted_at, EXCLUDED.deleted_at), last_synced_at = now()";
+
+    /** Applies the customers (last write wins) in the session's transaction. */
+    public Uni<Void> upsert(List<RowsDocument.Row> customers) {
+        return getSession().chain(session -> UPSERT.execute(session, customers));
     }
 
-    public Uni<Boolean> softDelete(String shopDomain, long shopifyId, ShopifyPayload payload, OffsetDateTime deletedAt,
-                                   Deduplication deduplication) {
+    /** Soft-deletes the customers in the session's transaction. */
+    public Uni<Void> softDelete(List<RowsDocument.Row> deletions) {
+        if (deletions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return getSession().chain(session -> session.createNativeQuery(SOFT_DELETE)
-                .setParameter("shop_domain", shopDomain)
-                .setParameter("shopify_id", shopifyId)
-                .setParameter("admin_graphql_api_id", "gid://shopify/Customer/" + shopifyId)
-                .setParameter("shopify_payload", payload.json())
-                .setParameter("shopify_payload_sha256", payload.sha256())
-                .setParameter("deleted_at", deletedAt)
-                .setParameter("dedup_topic", deduplication.topic())
-                .setParameter("dedup_key", deduplication.key())
-                .executeUpdate()
-                .map(changed -> changed > 0));
+                .setParameter("rows", RowsDocument.of(deletions, DELETION)).executeUpdate().replaceWithVoid());
+    }
+
+    public static RowsDocument.Row row(String shopDomain, ShopifyCustomer customer, Optional<Deduplication> deduplication) {
+        return new RowsDocument.Row(shopDomain, customer.shopifyId(), values(customer), deduplication);
+    }
+
+    public static RowsDocument.Row deletion(String shopDomain, long shopifyId, ShopifyPayload payload, OffsetDateTime deletedAt,
+                                            Deduplication deduplication) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("shopify_payload", payload.json());
+        values.put("shopify_payload_sha256", payload.sha256());
+        values.put("deleted_at", deletedAt);
+        return new RowsDocument.Row(shopDomain, shopifyId, values, Optional.of(deduplication));
     }
 
     public Uni<List<CustomerEntity>> listByShop(String shopDomain, boolean includeDeleted, Page page) {
@@ -75,7 +88,7 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
         values.put("last_name", customer.lastName());
         values.put("phone", customer.phone());
         values.put("state", customer.state());
-        values.put("tags", Sql.textArray(customer.tags()));
+        values.put("tags", customer.tags());
         values.put("note", customer.note());
         values.put("verified_email", customer.verifiedEmail());
         values.put("tax_exempt", customer.taxExempt());

@@ -3,10 +3,11 @@ package com.crm.shopifysync.sync.order;
 import static com.crm.shopifysync.sync.store.ColumnOwnership.ORDER_SHOPIFY_OWNED;
 
 import com.crm.shopifysync.sync.shopify.ShopifyOrder;
+import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
 import com.crm.shopifysync.sync.store.Deduplication;
 import com.crm.shopifysync.sync.store.LastWriteWinsUpsert;
+import com.crm.shopifysync.sync.store.RowsDocument;
 import com.crm.shopifysync.sync.store.ShopResourceKey;
-import com.crm.shopifysync.sync.store.Sql;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -19,33 +20,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 @ApplicationScoped
 public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopResourceKey> {
 
-    private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("orders", ORDER_SHOPIFY_OWNED);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Makes the order's line items exactly the given ones (JSON array): upserts them, removes the rest. */
-    private static final String REPLACE_LINE_ITEMS = "WITH incoming AS (SELECT * FROM jsonb_to_recordset(" + Sql.fromText(":items", "jsonb") + ") AS item("
-            + "shopify_id bigint, admin_graphql_api_id text, product_id bigint, variant_id bigint, title text, "
-            + "variant_title text, sku text, vendor text, quantity integer, price numeric, total_discount numeric)), "
-            + "removed AS (DELETE FROM order_line_items stale WHERE stale.shop_domain = CAST(:shop_domain AS text) "
-            + "AND stale.order_shopify_id = CAST(:order_id AS bigint) AND stale.shopify_id NOT IN (SELECT shopify_id FROM incoming)) "
+    /** The line items of the orders that changed become exactly those of the winning version. */
+    private static final String REPLACE_LINE_ITEMS = ", items AS (SELECT w.shop_domain, w.shopify_id AS order_shopify_id, item.* FROM winners w "
+            + "JOIN applied a ON a.shop_domain = w.shop_domain AND a.shopify_id = w.shopify_id "
+            + "CROSS JOIN LATERAL jsonb_to_recordset(w.line_items) AS item(line_item_id bigint, admin_graphql_api_id text, "
+            + "product_id bigint, variant_id bigint, title text, variant_title text, sku text, vendor text, quantity integer, "
+            + "price numeric, total_discount numeric)), "
+            + "removed AS (DELETE FROM order_line_items stale USING applied a WHERE stale.shop_domain = a.shop_domain "
+            + "AND stale.order_shopify_id = a.shopify_id AND NOT EXISTS (SELECT 1 FROM items i WHERE i.shop_domain = stale.shop_domain "
+            + "AND i.order_shopify_id = stale.order_shopify_id AND i.line_item_id = stale.shopify_id)) "
             + "INSERT INTO order_line_items (shop_domain, order_shopify_id, shopify_id, admin_graphql_api_id, product_id, variant_id, "
             + "title, variant_title, sku, vendor, quantity, price, total_discount) "
-            + "SELECT CAST(:shop_domain AS text), CAST(:order_id AS bigint), shopify_id, admin_graphql_api_id, product_id, variant_id, "
-            + "title, variant_title, sku, vendor, quantity, price, total_discount FROM incoming "
+            + "SELECT shop_domain, order_shopify_id, line_item_id, admin_graphql_api_id, product_id, variant_id, title, variant_title, "
+            + "sku, vendor, quantity, price, total_discount FROM items "
             + "ON CONFLICT (shop_domain, order_shopify_id, shopify_id) DO UPDATE SET admin_graphql_api_id = EXCLUDED.admin_graphql_api_id, "
             + "product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, title = EXCLUDED.title, "
             + "variant_title = EXCLUDED.variant_title, sku = EXCLUDED.sku, vendor = EXCLUDED.vendor, quantity = EXCLUDED.quantity, "
             + "price = EXCLUDED.price, total_discount = EXCLUDED.total_discount";
 
-    /** Applies the order if it is newer than what is stored; its line items follow the winning version. */
-    public Uni<Boolean> upsert(String shopDomain, ShopifyOrder order, Optional<Deduplication> deduplication) {
-        return getSession().chain(session -> UPSERT.execute(session, shopDomain, order.shopifyId(), values(order), deduplication)
-                .call(applied -> applied ? replaceLineItems(session, shopDomain, order) : Uni.createFrom().voidItem()));
+    private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("orders", ORDER_SHOPIFY_OWNED,
+            List.of(new Column("line_items", "jsonb")), Optional.of(REPLACE_LINE_ITEMS));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Applies the orders (last write wins) in the session's transaction; line items follow the winning version. */
+    public Uni<Void> upsert(List<RowsDocument.Row> orders) {
+        return getSession().chain(session -> UPSERT.execute(session, orders));
+    }
+
+    public static RowsDocument.Row row(String shopDomain, ShopifyOrder order, Optional<Deduplication> deduplication) {
+        Map<String, Object> values = values(order);
+        values.put("line_items", lineItemsJson(order.lineItems()));
+        return new RowsDocument.Row(shopDomain, order.shopifyId(), values, deduplication);
     }
 
     public Uni<List<OrderEntity>> listByShop(String shopDomain, Page page) {
@@ -64,18 +73,10 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
                 Sort.by("orderShopifyId").and("shopifyId"), shopDomain, orderIds).list();
     }
 
-    private static Uni<Integer> replaceLineItems(Mutiny.Session session, String shopDomain, ShopifyOrder order) {
-        return session.createNativeQuery(REPLACE_LINE_ITEMS)
-                .setParameter("items", lineItemsJson(order.lineItems()))
-                .setParameter("shop_domain", shopDomain)
-                .setParameter("order_id", order.shopifyId())
-                .executeUpdate();
-    }
-
     private static String lineItemsJson(List<ShopifyOrder.LineItem> lineItems) {
         List<Map<String, Object>> rows = lineItems.stream().map(item -> {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("shopify_id", item.shopifyId());
+            row.put("line_item_id", item.shopifyId());
             row.put("admin_graphql_api_id", item.adminGraphqlApiId());
             row.put("product_id", item.productId());
             row.put("variant_id", item.variantId());
@@ -109,7 +110,7 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
         values.put("subtotal_price", order.subtotalPrice());
         values.put("total_tax", order.totalTax());
         values.put("total_discounts", order.totalDiscounts());
-        values.put("tags", Sql.textArray(order.tags()));
+        values.put("tags", order.tags());
         values.put("cancel_reason", order.cancelReason());
         values.put("shopify_created_at", order.createdAt());
         values.put("shopify_updated_at", order.updatedAt());

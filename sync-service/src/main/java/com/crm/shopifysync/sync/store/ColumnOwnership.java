@@ -11,17 +11,8 @@ import java.util.List;
  */
 public final class ColumnOwnership {
 
-    /** A column and the SQL type its bound value is cast to. */
+    /** A column and its SQL type (values of jsonb columns are JSON text; of arrays, lists). */
     public record Column(String name, String sqlType) {
-
-        /**
-         * The SQL that binds this column's value. jsonb and arrays are bound as text and converted by
-         * PostgreSQL: bound directly, the reactive client would encode a Java string as a JSON string
-         * literal rather than as the document or array it holds.
-         */
-        public String bindExpression() {
-            return Sql.fromText(":" + name, sqlType);
-        }
     }
 
     public static final List<String> KEY = List.of("shop_domain", "shopify_id");

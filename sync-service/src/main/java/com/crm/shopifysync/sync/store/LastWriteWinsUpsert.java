@@ -1,75 +1,73 @@
 package com.crm.shopifysync.sync.store;
 
 import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * An insert-or-update of one Shopify resource, as a single atomic statement:
+ * Inserts or updates many Shopify resources of one table in a single statement:
  * <ul>
- *   <li>last write wins: the row changes only if the incoming {@code updated_at} is a later instant, and on
- *   a tie, if its payload hash is greater, so every arrival order ends in the same row;</li>
+ *   <li>last write wins: a row changes only if the incoming {@code updated_at} is a later instant, and on a
+ *   tie, if its payload hash is greater, so every arrival order ends in the same row. Several versions of
+ *   one resource in the same batch are first reduced to the winner by the same rule;</li>
  *   <li>only Shopify-owned columns are written (see {@link ColumnOwnership});</li>
- *   <li>with a {@link Deduplication}, the event is recorded as processed in the same statement, and an
+ *   <li>rows carrying a {@link Deduplication} record their event as processed in the same statement, and an
  *   event already recorded changes nothing.</li>
  * </ul>
- * Native SQL through the Hibernate Reactive session because JPQL has no {@code ON CONFLICT}: a
- * conditional upsert is the only race-free way to apply last-write-wins in one round trip.
+ * The rows travel as one JSON document unpacked by {@code jsonb_to_recordset}: one round trip and one plan
+ * for a whole batch (a statement per row costs more than the row itself). Native SQL through the Hibernate
+ * Reactive session, in the caller's transaction, because JPQL has neither {@code ON CONFLICT} nor set-returning
+ * functions.
  */
 public final class LastWriteWinsUpsert {
 
+    private final List<Column> incomingColumns;
     private final String sql;
-    private final String deduplicatedSql;
-    private final List<Column> columns;
-
-    public LastWriteWinsUpsert(String table, List<Column> shopifyOwned) {
-        this.columns = shopifyOwned;
-        this.sql = build(table, shopifyOwned, false);
-        this.deduplicatedSql = build(table, shopifyOwned, true);
-    }
 
     /**
-     * Runs the upsert in the session's current transaction.
-     *
-     * @param values a value (possibly null) for every Shopify-owned column, by column name
-     * @return whether the row was inserted or changed (false: an older version, a tie that loses, or a duplicate)
+     * @param table        the resource table
+     * @param shopifyOwned the columns written
+     * @param extra        further values each row carries for {@code followUp} (not written to {@code table})
+     * @param followUp     optional final statement run on the rows that changed: it may read the CTEs
+     *                     {@code winners} (the reduced incoming rows) and {@code applied} (shop_domain, shopify_id)
      */
-    public io.smallrye.mutiny.Uni<Boolean> execute(Mutiny.Session session, String shopDomain, long shopifyId,
-                                                   Map<String, Object> values, Optional<Deduplication> deduplication) {
-        var query = session.createNativeQuery(deduplication.isPresent() ? deduplicatedSql : sql)
-                .setParameter("shop_domain", shopDomain)
-                .setParameter("shopify_id", shopifyId);
-        for (Column column : columns) {
-            if (!values.containsKey(column.name())) {
-                throw new IllegalArgumentException("no value for column " + column.name());
-            }
-            query.setParameter(column.name(), values.get(column.name()));
-        }
-        deduplication.ifPresent(dedup -> query
-                .setParameter("dedup_topic", dedup.topic())
-                .setParameter("dedup_key", dedup.key()));
-        return query.executeUpdate().map(changed -> changed > 0);
+    public LastWriteWinsUpsert(String table, List<Column> shopifyOwned, List<Column> extra, Optional<String> followUp) {
+        this.incomingColumns = Stream.concat(shopifyOwned.stream(), extra.stream()).toList();
+        this.sql = build(table, shopifyOwned, incomingColumns, followUp);
     }
 
-    private static String build(String table, List<Column> shopifyOwned, boolean deduplicated) {
-        String names = shopifyOwned.stream().map(Column::name).collect(Collectors.joining(", "));
-        String values = shopifyOwned.stream()
-                .map(Column::bindExpression)
+    public LastWriteWinsUpsert(String table, List<Column> shopifyOwned) {
+        this(table, shopifyOwned, List.of(), Optional.empty());
+    }
+
+    /** Runs the statement in the session's current transaction; nothing happens for no rows. */
+    public Uni<Void> execute(Mutiny.Session session, List<RowsDocument.Row> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return session.createNativeQuery(sql).setParameter("rows", RowsDocument.of(rows, incomingColumns))
+                .executeUpdate().replaceWithVoid();
+    }
+
+    private static String build(String table, List<Column> written, List<Column> incoming, Optional<String> followUp) {
+        String names = written.stream().map(Column::name).collect(Collectors.joining(", "));
+        String updates = written.stream().map(column -> column.name() + " = EXCLUDED." + column.name())
                 .collect(Collectors.joining(", "));
-        String updates = shopifyOwned.stream()
-                .map(column -> column.name() + " = EXCLUDED." + column.name())
-                .collect(Collectors.joining(", "));
-        String dedupPrefix = deduplicated ? Sql.DEDUPLICATION_CTE : "";
-        String dedupCondition = deduplicated ? " WHERE EXISTS (SELECT 1 FROM fresh)" : "";
-        return dedupPrefix
-                + "INSERT INTO " + table + " AS existing (shop_domain, shopify_id, " + names + ") "
-                + "SELECT CAST(:shop_domain AS text), CAST(:shopify_id AS bigint), " + values + dedupCondition
+        String upsert = "INSERT INTO " + table + " AS existing (shop_domain, shopify_id, " + names + ") "
+                + "SELECT shop_domain, shopify_id, " + names + " FROM winners"
                 + " ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET " + updates + ", last_synced_at = now()"
                 + " WHERE existing.shopify_updated_at IS NULL"
                 + " OR (EXCLUDED.shopify_updated_at, EXCLUDED.shopify_payload_sha256)"
                 + " > (existing.shopify_updated_at, existing.shopify_payload_sha256)";
+        String ctes = Sql.incomingRows(incoming) + ", "
+                + "winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming WHERE " + Sql.IS_FRESH_EVENT
+                + " ORDER BY shop_domain, shopify_id, shopify_updated_at DESC NULLS LAST, shopify_payload_sha256 DESC) ";
+        return followUp
+                .map(last -> ctes + ", applied AS (" + upsert + " RETURNING existing.shop_domain, existing.shopify_id) " + last)
+                .orElse(ctes + upsert);
     }
 }

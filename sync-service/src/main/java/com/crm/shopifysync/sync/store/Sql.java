@@ -1,37 +1,32 @@
 package com.crm.shopifysync.sync.store;
 
-import java.util.List;
-
-/** SQL fragments and value encodings shared by the stores. */
+/** SQL fragments shared by the set-based writers. */
 public final class Sql {
 
     /**
-     * Records a webhook event as processed; {@code fresh} is empty when it already was, and the statement
-     * that follows does nothing. Binds {@code :shop_domain}, {@code :dedup_topic}, {@code :dedup_key}.
+     * Records as processed the webhook events of the {@code incoming} rows that carry one ({@code dedup_topic},
+     * {@code dedup_key}); {@code fresh} holds those not recorded before. Duplicates within one batch collapse.
      */
-    public static final String DEDUPLICATION_CTE = "WITH fresh AS (INSERT INTO processed_webhooks (shop_domain, topic, deduplication_key) "
-            + "VALUES (CAST(:shop_domain AS text), CAST(:dedup_topic AS text), CAST(:dedup_key AS text)) "
-            + "ON CONFLICT DO NOTHING RETURNING 1) ";
+    public static final String FRESH_EVENTS_CTE = "fresh AS (INSERT INTO processed_webhooks (shop_domain, topic, deduplication_key) "
+            + "SELECT shop_domain, dedup_topic, dedup_key FROM incoming WHERE dedup_key IS NOT NULL "
+            + "ON CONFLICT DO NOTHING RETURNING shop_domain, topic, deduplication_key)";
+
+    /** An {@code incoming} row to apply: one without an event (a bulk export row), or one whose event is fresh. */
+    public static final String IS_FRESH_EVENT = "(dedup_key IS NULL OR EXISTS (SELECT 1 FROM fresh WHERE fresh.shop_domain = incoming.shop_domain "
+            + "AND fresh.topic = incoming.dedup_topic AND fresh.deduplication_key = incoming.dedup_key))";
 
     private Sql() {
     }
 
-    /** A parameter bound as text and converted to {@code sqlType} by PostgreSQL (see {@link ColumnOwnership.Column#bindExpression()}). */
-    public static String fromText(String parameter, String sqlType) {
-        return sqlType.equals("jsonb") || sqlType.endsWith("[]")
-                ? "CAST(CAST(" + parameter + " AS text) AS " + sqlType + ")"
-                : "CAST(" + parameter + " AS " + sqlType + ")";
-    }
-
-    /** A PostgreSQL array literal for a text[] parameter, every element quoted and escaped. */
-    public static String textArray(List<String> values) {
-        StringBuilder literal = new StringBuilder("{");
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                literal.append(',');
-            }
-            literal.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        return literal.append('}').toString();
+    /**
+     * The {@code incoming} rows of a {@link RowsDocument} bound as {@code :rows}, and their {@code fresh} events.
+     *
+     * @param columns the rows' columns besides shop_domain, shopify_id, dedup_topic and dedup_key
+     */
+    public static String incomingRows(java.util.List<ColumnOwnership.Column> columns) {
+        String recordType = "shop_domain text, shopify_id bigint, dedup_topic text, dedup_key text, "
+                + columns.stream().map(column -> column.name() + " " + column.sqlType()).collect(java.util.stream.Collectors.joining(", "));
+        return "WITH incoming AS (SELECT * FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) AS row(" + recordType + ")), "
+                + FRESH_EVENTS_CTE;
     }
 }

@@ -75,7 +75,7 @@ public class WebhookConsumer {
         }
         List<WebhookChange> changes = decoded.stream().map(Decoded::change).toList();
         return waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.applyAll(changes)), decoded.get(0).record())
-                .chain(changed -> acknowledge(decoded, changed))
+                .chain(() -> acknowledge(decoded))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("a batch of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
                     return applyOneByOne(decoded);
@@ -84,8 +84,8 @@ public class WebhookConsumer {
 
     private Uni<Void> applyOneByOne(List<Decoded> decoded) {
         return Multi.createFrom().iterable(decoded)
-                .onItem().transformToUniAndConcatenate(item -> waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.apply(item.change())), item.record())
-                        .chain(changed -> acknowledge(List.of(item), List.of(changed)))
+                .onItem().transformToUniAndConcatenate(item -> waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.applyAll(List.of(item.change()))), item.record())
+                        .chain(() -> acknowledge(List.of(item)))
                         .onFailure().recoverWithUni(failure -> reject(item.record(), failure)))
                 .collect().last().replaceWithVoid();
     }
@@ -100,11 +100,10 @@ public class WebhookConsumer {
                 .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely();
     }
 
-    private Uni<Void> acknowledge(List<Decoded> applied, List<Boolean> changed) {
+    private Uni<Void> acknowledge(List<Decoded> applied) {
         List<Uni<Void>> acks = new ArrayList<>(applied.size());
-        for (int i = 0; i < applied.size(); i++) {
-            Decoded item = applied.get(i);
-            metrics.applied(item.change().delivery().topic(), changed.get(i));
+        for (Decoded item : applied) {
+            metrics.applied(item.change().delivery().topic());
             acks.add(Uni.createFrom().completionStage(item.record().ack()));
         }
         return all(acks);

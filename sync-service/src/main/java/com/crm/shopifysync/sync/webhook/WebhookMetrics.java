@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * What happened to consumed webhooks, on {@code /q/metrics}: {@code sync_webhook_events_total} by topic and
- * outcome (applied; unchanged = duplicate or older version; dead_lettered), and
+ * outcome (applied: committed, including duplicates and older versions that changed nothing; dead_lettered), and
  * {@code sync_webhook_database_retries_total} while the database is unavailable.
  */
 @ApplicationScoped
@@ -22,8 +22,8 @@ public class WebhookMetrics {
                 .register(registry);
     }
 
-    void applied(String topic, boolean changed) {
-        outcome(topic, changed ? "applied" : "unchanged");
+    void applied(String topic) {
+        outcome(topic, "applied");
     }
 
     void deadLettered(String topic) {
