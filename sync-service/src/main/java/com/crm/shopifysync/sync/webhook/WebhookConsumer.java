@@ -2,6 +2,7 @@ package com.crm.shopifysync.sync.webhook;
 
 import com.crm.shopifysync.model.WebhookDelivery;
 import com.crm.shopifysync.model.WebhookHeaders;
+import com.crm.shopifysync.sync.store.DatabaseFailures;
 import com.crm.shopifysync.sync.shopify.UnmappablePayloadException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package com.crm.shopifysync.sync.webhook;
+package com.crm.shopifysync.sync.store;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -9,12 +9,12 @@ import java.util.concurrent.TimeoutException;
  * Tells a database that is unreachable or overloaded (wait and try the same event again: every event
  * would fail the same way) from a failure of this event.
  */
-final class DatabaseFailures {
+public final class DatabaseFailures {
 
     private DatabaseFailures() {
     }
 
-    static boolean isUnavailable(Throwable failure) {
+    public static boolean isUnavailable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof IOException || cause instanceof ClosedConnectionException
                     || cause instanceof TimeoutException || cause instanceof io.smallrye.mutiny.TimeoutException) {

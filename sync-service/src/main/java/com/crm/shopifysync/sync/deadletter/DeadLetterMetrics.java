@@ -1,0 +1,21 @@
+package com.crm.shopifysync.sync.deadletter;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** {@code sync_dead_letters_replayed_total} by webhook topic. */
+@ApplicationScoped
+public class DeadLetterMetrics {
+
+    private final MeterRegistry registry;
+
+    public DeadLetterMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void replayed(String topic) {
+        Counter.builder("sync.dead.letters.replayed").description("Dead letters republished to the webhooks topic")
+                .tag("topic", topic).register(registry).increment();
+    }
+}
