@@ -99,9 +99,13 @@ stop() {
 }
 
 # name partitions retention.ms: webhooks are kept 7 days (replay window after an outage of the
-# sync-service), dead letters 30 days (time for someone to look at them).
+# sync-service); retries 1 day (an event waits there minutes at most); dead letters 30 days (time for
+# someone to look at them). Retry delays are in the names and must match the sync-service's configuration.
 TOPICS=(
   "shopify.webhooks 6 604800000"
+  "shopify.webhooks.retry_10000 6 86400000"
+  "shopify.webhooks.retry_60000 6 86400000"
+  "shopify.webhooks.retry_300000 6 86400000"
   "shopify.webhooks.dlq 6 2592000000"
 )
 

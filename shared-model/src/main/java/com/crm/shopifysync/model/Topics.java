@@ -9,6 +9,14 @@ public final class Topics {
     /** Every verified webhook, value = Shopify's body bytes unchanged, metadata in headers. */
     public static final String WEBHOOKS = "shopify.webhooks";
 
+    /**
+     * Retry topics of {@link #WEBHOOKS}: a failed event waits in {@code shopify.webhooks.retry_<delay millis>} before
+     * its next attempt (Reactive Messaging's delayed-retry-topic strategy reads the delay from the name).
+     */
+    public static String webhooksRetry(long delayMillis) {
+        return WEBHOOKS + ".retry_" + delayMillis;
+    }
+
     /** Webhooks that could not be applied, with the reason in {@code dead-letter-*} headers. */
     public static final String WEBHOOKS_DLQ = "shopify.webhooks.dlq";
 

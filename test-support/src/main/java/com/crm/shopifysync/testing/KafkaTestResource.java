@@ -14,6 +14,8 @@ import java.util.UUID;
 public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final int PARTITIONS = 6;
+    /** The retry delays of the sync-service's test profile ({@code %test} in its application.properties). */
+    public static final List<Long> RETRY_DELAYS_MS = List.of(200L, 400L, 800L);
     private static volatile String prefix = "";
     private static volatile KafkaBroker broker;
 
@@ -33,7 +35,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         broker = KafkaBroker.onPort(port).ensureRunning();
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        broker.createTopics(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ)), PARTITIONS);
+        List<String> topics = new java.util.ArrayList<>(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ)));
+        RETRY_DELAYS_MS.forEach(delay -> topics.add(topic(Topics.webhooksRetry(delay))));
+        broker.createTopics(topics, PARTITIONS);
         return Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "topics.prefix", prefix);

@@ -60,14 +60,20 @@ public class DeadLetterRecorder {
                 : "record:" + record.partition() + "@" + record.offset();
         // a retried record carries how often it was retried; the final failure counts as one more attempt
         int attempts = header(record, "delayed-retry-count").map(Integer::parseInt).orElse(0) + 1;
-        String originalPosition = header(record, "dead-letter-partition")
-                .map(partition -> partition + "@" + header(record, "dead-letter-offset").orElse("?")).orElse(null);
+        // written by WebhookConsumer (dead-letter-*) or by the retry strategy when the attempts ran out (delayed-retry-*)
+        String originalPosition = either(record, "dead-letter-partition", "delayed-retry-partition")
+                .map(partition -> partition + "@" + either(record, "dead-letter-offset", "delayed-retry-offset").orElse("?"))
+                .orElse(null);
         return new DeadLetter(shop, topic, deduplicationKey, eventId, webhookId, record.key(),
                 record.value() == null ? new byte[0] : record.value(), delivery,
-                header(record, "dead-letter-reason").orElse("unknown"),
-                header(record, "dead-letter-cause").orElse(null),
+                either(record, "dead-letter-reason", "delayed-retry-reason").orElse("unknown"),
+                either(record, "dead-letter-cause", "delayed-retry-cause").orElse(null),
                 attempts, originalPosition, record.partition() + "@" + record.offset(),
                 Instant.ofEpochMilli(record.timestamp()).atOffset(ZoneOffset.UTC));
+    }
+
+    private static Optional<String> either(ConsumerRecord<String, byte[]> record, String name, String otherName) {
+        return header(record, name).or(() -> header(record, otherName));
     }
 
     private static Optional<String> header(ConsumerRecord<String, byte[]> record, String name) {

@@ -2,13 +2,16 @@ package com.crm.shopifysync.sync.webhook;
 
 import com.crm.shopifysync.model.WebhookDelivery;
 import com.crm.shopifysync.model.WebhookHeaders;
-import com.crm.shopifysync.sync.store.DatabaseFailures;
 import com.crm.shopifysync.sync.shopify.UnmappablePayloadException;
+import com.crm.shopifysync.sync.store.DatabaseFailures;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,39 +19,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code shopify.webhooks} a poll at a time and applies the events to PostgreSQL, in partition order.
- * Every record is acknowledged or rejected on its own, so the channel's failure strategy deals with each:
+ * Consumes {@code shopify.webhooks} (and, through the channel's delayed-retry-topic strategy, its retry topics)
+ * and applies the events to PostgreSQL in partition order. Records are grouped (up to {@link #GROUP_SIZE}, or
+ * what arrived within {@link #GROUP_WAIT}) and a group is applied in one transaction; each record is then
+ * acknowledged or rejected on its own:
  * <ul>
- *   <li>a record that can never be applied (unsupported topic, malformed JSON, unmappable payload) is nacked
- *   at once and goes to the dead-letter topic with its reason; it never holds up the records behind it;</li>
- *   <li>the others are applied in one transaction (one commit per poll instead of one per event); while
- *   the database is unavailable that transaction is retried with backoff, so nothing is skipped or lost;</li>
- *   <li>if the transaction fails for another reason, each event is applied in a transaction of its own,
- *   so only the event at fault is nacked.</li>
+ *   <li>an event that can never be applied (unsupported topic, malformed JSON, unmappable payload, data that
+ *   PostgreSQL refuses) goes straight to the dead-letter topic and never holds up the records behind it;</li>
+ *   <li>while the database is unreachable the group is retried in place with backoff: nothing could be applied
+ *   meanwhile, and nothing is skipped;</li>
+ *   <li>any other failure (a lock or statement timeout, a deadlock) is nacked: the failure strategy moves the
+ *   event to the next retry topic, and to the dead-letter topic when the attempts are spent.</li>
  * </ul>
- * Records are acknowledged only after their transaction committed; a redelivery after a crash is harmless
- * because every event is de-duplicated in the database.
+ * If a group fails for a reason other than an outage, its events are applied one transaction each, so only the
+ * event at fault is retried or dead-lettered. An event is acknowledged only after its transaction committed, or
+ * after the dead-letter topic took it; if the dead-letter topic does not, the stream fails and the channel
+ * stops: nothing is acknowledged and dropped. Redelivery after a crash is harmless (durable de-duplication).
  */
 @ApplicationScoped
 public class WebhookConsumer {
 
     static final String CHANNEL = "webhooks";
+    static final String APPLIED_GROUPS = "webhook-groups-applied";
+    static final int GROUP_SIZE = 500;
+    static final Duration GROUP_WAIT = Duration.ofMillis(20);
     private static final Logger LOG = Logger.getLogger(WebhookConsumer.class);
 
     private final WebhookWriter writer;
+    private final DeadLetterWriter deadLetters;
     private final WebhookMetrics metrics;
 
-    public WebhookConsumer(WebhookWriter writer, WebhookMetrics metrics) {
+    public WebhookConsumer(WebhookWriter writer, DeadLetterWriter deadLetters, WebhookMetrics metrics) {
         this.writer = writer;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
 
@@ -57,14 +68,30 @@ public class WebhookConsumer {
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+    @Outgoing(APPLIED_GROUPS)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Multi<Message<Integer>> consume(Multi<Message<byte[]>> records) {
+        return records.group().intoLists().of(GROUP_SIZE, GROUP_WAIT)
+                .filter(group -> !group.isEmpty())
+                .onItem().transformToUniAndConcatenate(group -> applyGroup(group).replaceWith(Message.of(group.size())));
+    }
+
+    /** The end of the webhook stream: the size of every applied group, for the metrics. */
+    @Incoming(APPLIED_GROUPS)
+    public void groupApplied(int size) {
+        metrics.groupApplied(size);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Uni<Void> applyGroup(List<Message<byte[]>> group) {
         List<Decoded> decoded = new ArrayList<>();
         List<Uni<Void>> rejected = new ArrayList<>();
-        for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
+        for (Message<byte[]> message : group) {
+            KafkaRecord<String, byte[]> record = (KafkaRecord<String, byte[]>) message;
             try {
                 decoded.add(new Decoded(record, decode(record)));
             } catch (RuntimeException unusable) {
-                rejected.add(reject(record, unusable));
+                rejected.add(deadLetter(record, unusable));
             }
         }
         return all(rejected).chain(() -> applyTogether(decoded));
@@ -76,19 +103,18 @@ public class WebhookConsumer {
         }
         List<WebhookChange> changes = decoded.stream().map(Decoded::change).toList();
         return waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.applyAll(changes)), decoded.get(0).record())
-                .chain(() -> acknowledge(decoded))
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("a batch of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
-                    return applyOneByOne(decoded);
+                .onItemOrFailure().transformToUni((applied, failure) -> {
+                    if (failure == null) {
+                        return acknowledge(decoded);
+                    }
+                    if (decoded.size() == 1) {
+                        return fail(decoded.get(0).record(), failure);
+                    }
+                    LOG.debugf("a group of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
+                    return Multi.createFrom().iterable(decoded)
+                            .onItem().transformToUniAndConcatenate(item -> applyTogether(List.of(item)))
+                            .collect().last().replaceWithVoid();
                 });
-    }
-
-    private Uni<Void> applyOneByOne(List<Decoded> decoded) {
-        return Multi.createFrom().iterable(decoded)
-                .onItem().transformToUniAndConcatenate(item -> waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.applyAll(List.of(item.change()))), item.record())
-                        .chain(() -> acknowledge(List.of(item)))
-                        .onFailure().recoverWithUni(failure -> reject(item.record(), failure)))
-                .collect().last().replaceWithVoid();
     }
 
     private <T> Uni<T> waitingOutDatabaseOutages(Supplier<Uni<? extends T>> work, KafkaRecord<String, byte[]> first) {
@@ -110,36 +136,49 @@ public class WebhookConsumer {
         return all(acks);
     }
 
+    /** A failure of this one event: dead-lettered if it can never succeed, otherwise retried later. */
+    private Uni<Void> fail(KafkaRecord<String, byte[]> record, Throwable failure) {
+        if (DatabaseFailures.isRefused(failure)) {
+            return deadLetter(record, failure);
+        }
+        metrics.retried(topic(record));
+        LOG.warnf("webhook failed, to be retried: %s topic=%s webhook=%s reason=%s", position(record), topic(record),
+                header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), failure.toString());
+        return Uni.createFrom().completionStage(() -> record.nack(failure));
+    }
+
+    private Uni<Void> deadLetter(KafkaRecord<String, byte[]> record, Throwable reason) {
+        LOG.errorf("webhook not applied, sent to the dead-letter topic: %s shop=%s topic=%s webhook=%s reason=%s",
+                position(record), header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"), topic(record),
+                header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), reason.getMessage());
+        return deadLetters.send(record, rootReason(reason))
+                .invoke(() -> metrics.deadLettered(topic(record)))
+                .chain(() -> Uni.createFrom().completionStage(record.ack()));
+    }
+
+    /** The most telling failure: PostgreSQL's own message rather than the wrapper's. */
+    private static Throwable rootReason(Throwable failure) {
+        Throwable reason = failure;
+        while (reason.getCause() != null && reason.getCause() != reason && !(reason instanceof UnmappablePayloadException)) {
+            reason = reason.getCause();
+        }
+        return reason;
+    }
+
     /**
-     * Runs database work on a fresh, isolated Vert.x duplicated context, which Hibernate Reactive requires:
-     * batch consumption does not dispatch on one (a record-at-a-time channel would).
+     * Runs database work on a fresh, isolated Vert.x duplicated context, which Hibernate Reactive requires;
+     * a grouped stream does not run on one (a record-at-a-time method would).
      */
     private static <T> Uni<T> onSafeContext(Supplier<Uni<? extends T>> work) {
         return Uni.createFrom().deferred(() -> {
             Context isolated = VertxContext.createNewDuplicatedContext(Vertx.currentContext());
             VertxContextSafetyToggle.setContextSafe(isolated, true);
-            return Uni.createFrom().deferred(work).runSubscriptionOn(task -> isolated.runOnContext(ignored -> task.run()));
+            return Uni.createFrom().<T>deferred(work).runSubscriptionOn(task -> isolated.runOnContext(ignored -> task.run()));
         });
     }
 
     private static Uni<Void> all(List<Uni<Void>> unis) {
-        return unis.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(unis).andCollectFailures().replaceWithVoid();
-    }
-
-    private static String position(KafkaRecord<String, byte[]> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(metadata -> metadata.getTopic() + "-" + metadata.getPartition() + "@" + metadata.getOffset())
-                .orElse(record.getTopic() + "-" + record.getPartition());
-    }
-
-    /** Hands the record to the channel's failure strategy (the dead-letter topic), with the reason. */
-    private Uni<Void> reject(KafkaRecord<String, byte[]> record, Throwable failure) {
-        metrics.deadLettered(header(record, WebhookHeaders.TOPIC).orElse("unknown"));
-        LOG.errorf("webhook not applied, sent to the dead-letter topic: %s shop=%s topic=%s webhook=%s reason=%s",
-                position(record), header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"),
-                header(record, WebhookHeaders.TOPIC).orElse("?"), header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"),
-                failure.getMessage());
-        return Uni.createFrom().completionStage(record.nack(failure));
+        return unis.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(unis).andFailFast().replaceWithVoid();
     }
 
     private static WebhookChange decode(KafkaRecord<String, byte[]> record) {
@@ -150,6 +189,16 @@ public class WebhookConsumer {
             throw new UnmappablePayloadException(e.getMessage(), e);
         }
         return WebhookChange.decode(delivery, record.getPayload() == null ? new byte[0] : record.getPayload());
+    }
+
+    private static String topic(KafkaRecord<String, byte[]> record) {
+        return header(record, WebhookHeaders.TOPIC).orElse("unknown");
+    }
+
+    private static String position(KafkaRecord<String, byte[]> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(metadata -> metadata.getTopic() + "-" + metadata.getPartition() + "@" + metadata.getOffset())
+                .orElse(record.getTopic() + "-" + record.getPartition());
     }
 
     private static Optional<String> header(KafkaRecord<String, byte[]> record, String name) {

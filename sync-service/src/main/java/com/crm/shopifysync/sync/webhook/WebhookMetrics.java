@@ -1,22 +1,27 @@
 package com.crm.shopifysync.sync.webhook;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * What happened to consumed webhooks, on {@code /q/metrics}: {@code sync_webhook_events_total} by topic and
- * outcome (applied: committed, including duplicates and older versions that changed nothing; dead_lettered), and
- * {@code sync_webhook_database_retries_total} while the database is unavailable.
+ * outcome (applied: committed, including duplicates and older versions that changed nothing; retried: sent to a
+ * retry topic; dead_lettered), {@code sync_webhook_database_retries_total} while the database is unavailable, and
+ * {@code sync_webhook_group_size} (events per transaction).
  */
 @ApplicationScoped
 public class WebhookMetrics {
 
     private final MeterRegistry registry;
     private final Counter databaseRetries;
+    private final DistributionSummary groupSize;
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.groupSize = DistributionSummary.builder("sync.webhook.group.size")
+                .description("Webhook events applied per transaction").register(registry);
         this.databaseRetries = Counter.builder("sync.webhook.database.retries")
                 .description("Attempts to apply a webhook that failed because the database was unavailable")
                 .register(registry);
@@ -24,6 +29,14 @@ public class WebhookMetrics {
 
     void applied(String topic) {
         outcome(topic, "applied");
+    }
+
+    void retried(String topic) {
+        outcome(topic, "retried");
+    }
+
+    void groupApplied(int size) {
+        groupSize.record(size);
     }
 
     void deadLettered(String topic) {

@@ -5,7 +5,10 @@ import com.crm.shopifysync.sync.order.OrderRepository;
 import com.crm.shopifysync.sync.webhook.WebhookChange.CustomerDeletion;
 import com.crm.shopifysync.sync.webhook.WebhookChange.CustomerUpsert;
 import com.crm.shopifysync.sync.webhook.WebhookChange.OrderUpsert;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import com.crm.shopifysync.sync.store.Deduplication;
@@ -24,10 +27,17 @@ public class WebhookWriter {
 
     private final CustomerRepository customers;
     private final OrderRepository orders;
+    private final String setLockTimeout;
 
-    public WebhookWriter(CustomerRepository customers, OrderRepository orders) {
+    /**
+     * @param lockTimeout how long a webhook transaction waits for a row another transaction holds (a CRM user's
+     *                    long edit, say) before it gives up and the event is retried later, freeing the partition
+     */
+    public WebhookWriter(CustomerRepository customers, OrderRepository orders,
+                         @ConfigProperty(name = "sync.webhooks.lock-timeout", defaultValue = "5s") Duration lockTimeout) {
         this.customers = customers;
         this.orders = orders;
+        this.setLockTimeout = "SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'";
     }
 
     /**
@@ -51,7 +61,8 @@ public class WebhookWriter {
                 orderUpserts.add(OrderRepository.row(shop, upsert.order(), deduplication));
             }
         }
-        return customers.upsert(customerUpserts)
+        return Panache.getSession().chain(session -> session.createNativeQuery(setLockTimeout).executeUpdate())
+                .chain(() -> customers.upsert(customerUpserts))
                 .chain(() -> customers.softDelete(customerDeletions))
                 .chain(() -> orders.upsert(orderUpserts));
     }
