@@ -135,6 +135,38 @@ class DeadLetterTest {
     }
 
     @Test
+    void anEventFailingEveryAttemptIsRetriedThenDeadLetteredAndTheOthersFlowOn() throws Exception {
+        kafka.send(record(delivery("customers/create", shop), customerJson(400, "v1@example.com", "2026-01-01T00:00:00Z")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> customerStatus(400) == 200);
+        double retriedBefore = metric("sync_webhook_events_total{outcome=\"retried\"");
+
+        // a CRM user's transaction holds the row for longer than every attempt (lock timeout 300 ms in tests)
+        try (Connection editor = PostgresTestResource.connect()) {
+            editor.setAutoCommit(false);
+            try (Statement statement = editor.createStatement()) {
+                statement.execute("SELECT * FROM customers WHERE shop_domain = '" + shop + "' AND shopify_id = 400 FOR UPDATE");
+            }
+            WebhookDelivery stuck = delivery("customers/update", shop);
+            kafka.send(record(stuck, customerJson(400, "v2@example.com", "2026-01-02T00:00:00Z")),
+                    record(delivery("customers/create", shop), customerJson(401, "other@example.com", "2026-01-01T00:00:00Z")));
+
+            assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> customerStatus(401), status -> status == 200)).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> deadCount() == 1);
+            JsonPath dead = get(base());
+            assertThat(dead.getString("items[0].webhookId")).isEqualTo(stuck.webhookId());
+            assertThat(dead.getInt("items[0].attempts")).as("1 attempt and 3 retries").isEqualTo(4);
+            assertThat(dead.getString("items[0].reason")).contains("lock");
+            assertThat(metric("sync_webhook_events_total{outcome=\"retried\"") - retriedBefore).isEqualTo(4);
+            editor.rollback();
+        }
+
+        given().auth().oauth2(TOKEN).post(base() + "/replay").then().statusCode(202).body("replayed", org.hamcrest.Matchers.equalTo(1));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "v2@example.com".equals(get("/api/shops/" + shop + "/customers/400").getString("email")));
+        assertThat(deadCount()).isZero();
+    }
+
+    @Test
     void unknownDeadLettersAndBadRequestsAreAnswered() {
         given().auth().oauth2(TOKEN).post(base() + "/999999/replay").then().statusCode(404);
         given().auth().oauth2(TOKEN).post(base() + "/999999/discard").then().statusCode(404);
