@@ -100,9 +100,11 @@ stop() {
 
 # name partitions retention.ms: webhooks are kept 7 days (replay window after an outage of the
 # sync-service); retries 1 day (an event waits there minutes at most); dead letters 30 days (time for
-# someone to look at them). Retry delays are in the names and must match the sync-service's configuration.
+# someone to look at them). Retry delays are in the names and must match the sync-service's configuration;
+# shopify.webhooks.retry is the retry channel's empty entry point.
 TOPICS=(
   "shopify.webhooks 6 604800000"
+  "shopify.webhooks.retry 1 86400000"
   "shopify.webhooks.retry_10000 6 86400000"
   "shopify.webhooks.retry_60000 6 86400000"
   "shopify.webhooks.retry_300000 6 86400000"

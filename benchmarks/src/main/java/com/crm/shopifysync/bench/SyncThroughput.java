@@ -40,7 +40,8 @@ public final class SyncThroughput {
         String database = "bench_" + run;
 
         KafkaBroker broker = KafkaBroker.shared();
-        broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ), 6);
+        broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ, prefix + Topics.WEBHOOKS_RETRY_ENTRY,
+                prefix + Topics.webhooksRetry(10_000), prefix + Topics.webhooksRetry(60_000), prefix + Topics.webhooksRetry(300_000)), 6);
         admin("CREATE DATABASE " + database);
         try {
             long produceStart = System.nanoTime();

@@ -17,6 +17,12 @@ public final class Topics {
         return WEBHOOKS + ".retry_" + delayMillis;
     }
 
+    /**
+     * The entry point of the sync-service's retry channel: nothing is written to it; retried events reach that
+     * channel from the {@link #webhooksRetry retry topics} through Reactive Messaging's delayed-retry strategy.
+     */
+    public static final String WEBHOOKS_RETRY_ENTRY = "shopify.webhooks.retry";
+
     /** Webhooks that could not be applied, with the reason in {@code dead-letter-*} headers. */
     public static final String WEBHOOKS_DLQ = "shopify.webhooks.dlq";
 

@@ -41,7 +41,8 @@ class WebhookToDatabaseIT {
     static void startTheSystem() throws Exception {
         broker = KafkaBroker.onPort(29092).ensureRunning();
         String prefix = DATABASE + ".";
-        broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ), 6);
+        broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ, prefix + Topics.WEBHOOKS_RETRY_ENTRY,
+                prefix + Topics.webhooksRetry(10_000), prefix + Topics.webhooksRetry(60_000), prefix + Topics.webhooksRetry(300_000)), 6);
         admin("CREATE DATABASE " + DATABASE);
         Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPICS_PREFIX", prefix);
         syncService = ServiceProcess.start("sync-service", 18180, with(common, Map.of("SYNC_API_TOKENS", TOKEN, "DB_NAME", DATABASE)));

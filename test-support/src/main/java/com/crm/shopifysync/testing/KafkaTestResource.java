@@ -35,7 +35,8 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         broker = KafkaBroker.onPort(port).ensureRunning();
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        List<String> topics = new java.util.ArrayList<>(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ)));
+        List<String> topics = new java.util.ArrayList<>(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ),
+                topic(Topics.WEBHOOKS_RETRY_ENTRY)));
         RETRY_DELAYS_MS.forEach(delay -> topics.add(topic(Topics.webhooksRetry(delay))));
         broker.createTopics(topics, PARTITIONS);
         return Map.of(

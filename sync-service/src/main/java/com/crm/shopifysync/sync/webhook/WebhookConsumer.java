@@ -9,6 +9,7 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -20,37 +21,38 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code shopify.webhooks} (and, through the channel's delayed-retry-topic strategy, its retry topics)
- * and applies the events to PostgreSQL in partition order. Records are grouped (up to {@link #GROUP_SIZE}, or
- * what arrived within {@link #GROUP_WAIT}) and a group is applied in one transaction; each record is then
- * acknowledged or rejected on its own:
+ * Applies webhook events to PostgreSQL, in partition order, from two channels:
  * <ul>
- *   <li>an event that can never be applied (unsupported topic, malformed JSON, unmappable payload, data that
- *   PostgreSQL refuses) goes straight to the dead-letter topic and never holds up the records behind it;</li>
- *   <li>while the database is unreachable the group is retried in place with backoff: nothing could be applied
- *   meanwhile, and nothing is skipped;</li>
- *   <li>any other failure (a lock or statement timeout, a deadlock) is nacked: the failure strategy moves the
- *   event to the next retry topic, and to the dead-letter topic when the attempts are spent.</li>
+ *   <li>{@value #CHANNEL}: {@code shopify.webhooks}, a Kafka poll at a time, applied in one transaction (a commit per
+ *   event would cap the service at the disk's flush rate);</li>
+ *   <li>{@value #RETRIES}: the events waiting in the retry topics, one at a time, each when its delay is over.
+ *   Reactive Messaging's delayed-retry-topic strategy consumes retry topics only for record-at-a-time channels, so
+ *   retries have a channel of their own; the retry topics reach it through that strategy, with its delays, counts
+ *   and final dead-lettering.</li>
  * </ul>
- * If a group fails for a reason other than an outage, its events are applied one transaction each, so only the
- * event at fault is retried or dead-lettered. An event is acknowledged only after its transaction committed, or
- * after the dead-letter topic took it; if the dead-letter topic does not, the stream fails and the channel
- * stops: nothing is acknowledged and dropped. Redelivery after a crash is harmless (durable de-duplication).
+ * Every record is acknowledged or rejected on its own:
+ * <ul>
+ *   <li>an event that can never be applied (unsupported topic, malformed JSON, unmappable payload, data PostgreSQL
+ *   refuses) goes straight to the dead-letter topic and is acknowledged once the broker has it; if the broker does
+ *   not take it, the channel fails and stops: nothing is acknowledged and dropped;</li>
+ *   <li>while the database is unreachable the work is retried in place with backoff: nothing could be applied
+ *   meanwhile, and nothing is skipped;</li>
+ *   <li>any other failure (a lock or statement timeout, a deadlock) is nacked: the failure strategy moves the event
+ *   to the next retry topic, and to the dead-letter topic when the attempts are spent.</li>
+ * </ul>
+ * If a poll's transaction fails for another reason than an outage, its events are applied one transaction each, so
+ * only the event at fault is retried or dead-lettered. Redelivery after a crash is harmless (durable de-duplication),
+ * and a late retry never overwrites newer data (last write wins).
  */
 @ApplicationScoped
 public class WebhookConsumer {
 
     static final String CHANNEL = "webhooks";
-    static final String APPLIED_GROUPS = "webhook-groups-applied";
-    static final int GROUP_SIZE = 500;
-    static final Duration GROUP_WAIT = Duration.ofMillis(20);
+    static final String RETRIES = "webhook-retries";
     private static final Logger LOG = Logger.getLogger(WebhookConsumer.class);
 
     private final WebhookWriter writer;
@@ -68,33 +70,29 @@ public class WebhookConsumer {
     }
 
     @Incoming(CHANNEL)
-    @Outgoing(APPLIED_GROUPS)
-    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Multi<Message<Integer>> consume(Multi<Message<byte[]>> records) {
-        return records.group().intoLists().of(GROUP_SIZE, GROUP_WAIT)
-                .filter(group -> !group.isEmpty())
-                .onItem().transformToUniAndConcatenate(group -> applyGroup(group).replaceWith(Message.of(group.size())));
-    }
-
-    /** The end of the webhook stream: the size of every applied group, for the metrics. */
-    @Incoming(APPLIED_GROUPS)
-    public void groupApplied(int size) {
-        metrics.groupApplied(size);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Uni<Void> applyGroup(List<Message<byte[]>> group) {
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         List<Decoded> decoded = new ArrayList<>();
         List<Uni<Void>> rejected = new ArrayList<>();
-        for (Message<byte[]> message : group) {
-            KafkaRecord<String, byte[]> record = (KafkaRecord<String, byte[]>) message;
+        for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
             try {
                 decoded.add(new Decoded(record, decode(record)));
             } catch (RuntimeException unusable) {
                 rejected.add(deadLetter(record, unusable));
             }
         }
+        metrics.batchApplied(batch.getRecords().size());
         return all(rejected).chain(() -> applyTogether(decoded));
+    }
+
+    @Incoming(RETRIES)
+    public Uni<Void> retry(KafkaRecord<String, byte[]> record) {
+        WebhookChange change;
+        try {
+            change = decode(record);
+        } catch (RuntimeException unusable) {
+            return deadLetter(record, unusable);
+        }
+        return applyTogether(List.of(new Decoded(record, change)));
     }
 
     private Uni<Void> applyTogether(List<Decoded> decoded) {
@@ -110,7 +108,7 @@ public class WebhookConsumer {
                     if (decoded.size() == 1) {
                         return fail(decoded.get(0).record(), failure);
                     }
-                    LOG.debugf("a group of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
+                    LOG.debugf("a batch of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
                     return Multi.createFrom().iterable(decoded)
                             .onItem().transformToUniAndConcatenate(item -> applyTogether(List.of(item)))
                             .collect().last().replaceWithVoid();
@@ -142,16 +140,17 @@ public class WebhookConsumer {
             return deadLetter(record, failure);
         }
         metrics.retried(topic(record));
-        LOG.warnf("webhook failed, to be retried: %s topic=%s webhook=%s reason=%s", position(record), topic(record),
+        LOG.warnf("webhook failed, handed to the retry topics: %s topic=%s webhook=%s reason=%s", position(record), topic(record),
                 header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), failure.toString());
         return Uni.createFrom().completionStage(() -> record.nack(failure));
     }
 
     private Uni<Void> deadLetter(KafkaRecord<String, byte[]> record, Throwable reason) {
+        Throwable cause = rootReason(reason);
         LOG.errorf("webhook not applied, sent to the dead-letter topic: %s shop=%s topic=%s webhook=%s reason=%s",
                 position(record), header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"), topic(record),
-                header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), reason.getMessage());
-        return deadLetters.send(record, rootReason(reason))
+                header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), cause.getMessage());
+        return deadLetters.send(record, cause)
                 .invoke(() -> metrics.deadLettered(topic(record)))
                 .chain(() -> Uni.createFrom().completionStage(record.ack()));
     }
@@ -166,8 +165,8 @@ public class WebhookConsumer {
     }
 
     /**
-     * Runs database work on a fresh, isolated Vert.x duplicated context, which Hibernate Reactive requires;
-     * a grouped stream does not run on one (a record-at-a-time method would).
+     * Runs database work on a fresh, isolated Vert.x duplicated context, which Hibernate Reactive requires: batch
+     * consumption does not dispatch on one.
      */
     private static <T> Uni<T> onSafeContext(Supplier<Uni<? extends T>> work) {
         return Uni.createFrom().deferred(() -> {

@@ -9,18 +9,18 @@ import jakarta.enterprise.context.ApplicationScoped;
  * What happened to consumed webhooks, on {@code /q/metrics}: {@code sync_webhook_events_total} by topic and
  * outcome (applied: committed, including duplicates and older versions that changed nothing; retried: sent to a
  * retry topic; dead_lettered), {@code sync_webhook_database_retries_total} while the database is unavailable, and
- * {@code sync_webhook_group_size} (events per transaction).
+ * {@code sync.webhook.batch.size} (events per transaction).
  */
 @ApplicationScoped
 public class WebhookMetrics {
 
     private final MeterRegistry registry;
     private final Counter databaseRetries;
-    private final DistributionSummary groupSize;
+    private final DistributionSummary batchSize;
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.groupSize = DistributionSummary.builder("sync.webhook.group.size")
+        this.batchSize = DistributionSummary.builder("sync.webhook.batch.size")
                 .description("Webhook events applied per transaction").register(registry);
         this.databaseRetries = Counter.builder("sync.webhook.database.retries")
                 .description("Attempts to apply a webhook that failed because the database was unavailable")
@@ -35,8 +35,8 @@ public class WebhookMetrics {
         outcome(topic, "retried");
     }
 
-    void groupApplied(int size) {
-        groupSize.record(size);
+    void batchApplied(int size) {
+        batchSize.record(size);
     }
 
     void deadLettered(String topic) {
