@@ -80,6 +80,46 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void tenThousandEventsWithOnePercentPoisonAndAnOutageEndExactlyAppliedOrDeadLettered() throws SQLException {
+        String shop = "mixed.myshopify.com";
+        double retriesBefore = databaseRetries();
+        try (WebhookRecords kafka = new WebhookRecords(bootstrapServers)) {
+            List<ProducerRecord<String, byte[]>> firstHalf = new ArrayList<>();
+            List<ProducerRecord<String, byte[]>> secondHalf = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                boolean poison = i % 100 == 42;
+                String body = poison ? "{\"id\": " + i + ", \"email\": " : customerJson(1000 + i % 2500, i + "@example.com",
+                        java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i).toString());
+                (i < 5_000 ? firstHalf : secondHalf).add(record(delivery("customers/update", shop), body));
+            }
+            kafka.send(firstHalf.toArray(ProducerRecord[]::new));
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'") > 0);
+
+            PostgresTestResource.proxy().cut();
+            kafka.send(secondHalf.toArray(ProducerRecord[]::new));
+            await().atMost(Duration.ofSeconds(30)).until(() -> databaseRetries() >= retriesBefore + 3);
+            PostgresTestResource.proxy().restore();
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> applied(shop) + deadLettered(shop) >= 10_000);
+            assertThat(applied(shop)).isEqualTo(9_900);
+            assertThat(deadLettered(shop)).isEqualTo(100);
+            // customer 1000 + j gets events j, 2500 + j, 5000 + j, 7500 + j: all poison when j % 100 == 42 (25 customers)
+            assertThat(count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "'")).isEqualTo(2_475);
+            // and every other customer holds its last version, event 7500 + j, whatever the outage did to the order
+            assertThat(count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "' AND split_part(email, '@', 1)::int = "
+                    + "7500 + shopify_id - 1000")).isEqualTo(2_475);
+        }
+    }
+
+    private static long applied(String shop) throws SQLException {
+        return count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'");
+    }
+
+    private static long deadLettered(String shop) throws SQLException {
+        return count("SELECT count(*) FROM dead_letters WHERE shop_domain = '" + shop + "'");
+    }
+
     private static double databaseRetries() {
         return metric("sync_webhook_database_retries_total");
     }
