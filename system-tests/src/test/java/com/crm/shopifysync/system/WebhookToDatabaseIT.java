@@ -33,6 +33,7 @@ class WebhookToDatabaseIT {
     static final String DATABASE = "system_test_" + Long.toString(System.currentTimeMillis(), 36);
 
     static KafkaBroker broker;
+    static Map<String, String> syncServiceEnvironment;
     static ServiceProcess syncService;
     static ServiceProcess gateway;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -42,10 +43,15 @@ class WebhookToDatabaseIT {
         broker = KafkaBroker.onPort(29092).ensureRunning();
         String prefix = DATABASE + ".";
         broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ, prefix + Topics.WEBHOOKS_RETRY_ENTRY,
-                prefix + Topics.webhooksRetry(10_000), prefix + Topics.webhooksRetry(60_000), prefix + Topics.webhooksRetry(300_000)), 6);
+                prefix + Topics.webhooksRetry(2_000), prefix + Topics.webhooksRetry(4_000), prefix + Topics.webhooksRetry(8_000)), 6);
         admin("CREATE DATABASE " + DATABASE);
         Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPICS_PREFIX", prefix);
-        syncService = ServiceProcess.start("sync-service", 18180, with(common, Map.of("SYNC_API_TOKENS", TOKEN, "DB_NAME", DATABASE)));
+        syncServiceEnvironment = with(common, Map.of("SYNC_API_TOKENS", TOKEN, "DB_NAME", DATABASE,
+                // short retry delays and lock timeout, so that a retry cycle fits in a test
+                "RETRIES_TOPICS", String.join(",", prefix + Topics.webhooksRetry(2_000), prefix + Topics.webhooksRetry(4_000),
+                        prefix + Topics.webhooksRetry(8_000)),
+                "RETRIES_TIMEOUT_MS", "60000", "SYNC_WEBHOOKS_LOCK_TIMEOUT", "300ms"));
+        syncService = ServiceProcess.start("sync-service", 18180, syncServiceEnvironment);
         gateway = ServiceProcess.start("webhook-gateway", 18181, with(common, Map.of("SHOPIFY_WEBHOOKS_SECRETS", SECRET)));
     }
 
@@ -86,6 +92,38 @@ class WebhookToDatabaseIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/shops/" + SHOP + "/orders/820982911946154508").statusCode() == 200);
         assertThat(get("/api/shops/" + SHOP + "/orders/820982911946154508").body()).contains("\"name\":\"#9999\"");
         assertThat(get("/api/shops/" + SHOP + "/orders").body()).contains("\"total\":1");
+    }
+
+    @Test
+    void theSyncServiceRestartedInTheMiddleOfARetryCycleStillAppliesTheEvent() throws Exception {
+        String shop = "restart.myshopify.com";
+        byte[] created = "{\"id\":500,\"admin_graphql_api_id\":\"gid://shopify/Customer/500\",\"email\":\"v1@example.com\",\"updated_at\":\"2026-01-01T00:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] updated = "{\"id\":500,\"admin_graphql_api_id\":\"gid://shopify/Customer/500\",\"email\":\"v2@example.com\",\"updated_at\":\"2026-01-02T00:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(post(SignedWebhook.of("customers/create", shop, created, SECRET)).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/shops/" + shop + "/customers/500").statusCode() == 200);
+
+        try (Connection editor = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "postgres", "")) {
+            editor.setAutoCommit(false);
+            try (Statement lock = editor.createStatement()) {
+                lock.execute("SELECT * FROM customers WHERE shop_domain = '" + shop + "' AND shopify_id = 500 FOR UPDATE");
+            }
+            assertThat(post(SignedWebhook.of("customers/update", shop, updated, SECRET)).statusCode()).isEqualTo(200);
+            // the event failed once and waits in a retry topic
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics().contains("outcome=\"retried\",topic=\"customers/update\"} 1.0"));
+
+            syncService.close();
+            editor.rollback();
+        }
+        syncService = ServiceProcess.start("sync-service", 18180, syncServiceEnvironment);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/shops/" + shop + "/customers/500").body().contains("v2@example.com"));
+        assertThat(get("/api/shops/" + shop + "/dead-letters/count").body()).isEqualTo("{\"count\":0}");
+    }
+
+    private static String metrics() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(syncService.uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static HttpResponse<String> post(SignedWebhook webhook) throws Exception {
