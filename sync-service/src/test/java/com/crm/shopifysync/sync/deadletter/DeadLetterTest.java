@@ -78,6 +78,7 @@ class DeadLetterTest {
         assertThat(list.getString("items[0].state")).isEqualTo("dead");
         assertThat(list.getString("items[0].payload")).isEqualTo("{\"id\": 5, \"email\": ");
         assertThat(list.getString("items[0].firstFailedAt")).isNotNull();
+        assertThat(get("/api/shops/" + shop + "/sync").getLong("deadLetterCount")).isEqualTo(1);
     }
 
     @Test
