@@ -69,6 +69,21 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
     }
 
+    /** The single number a query returns, from this test's database. */
+    public static long count(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    public static void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     public static String databaseName() {
         return database;
     }

@@ -6,4 +6,9 @@ import java.util.List;
 public record PageOf<T>(List<T> items, int page, int size, long total) {
 
     public static final int MAX_SIZE = 250;
+
+    /** Whether a requested page can be served: page from 0, size from 1 to {@link #MAX_SIZE}. */
+    public static boolean isValid(int page, int size) {
+        return page >= 0 && size >= 1 && size <= MAX_SIZE;
+    }
 }

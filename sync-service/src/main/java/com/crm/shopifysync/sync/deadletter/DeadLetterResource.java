@@ -49,7 +49,7 @@ public class DeadLetterResource {
     public Uni<RestResponse<PageOf<DeadLetterView>>> list(@RestPath String shop, @RestQuery @DefaultValue("0") int page,
                                                          @RestQuery @DefaultValue("50") int size,
                                                          @RestQuery @DefaultValue("dead") String state) {
-        if (page < 0 || size < 1 || size > PageOf.MAX_SIZE || !STATES.contains(state)) {
+        if (!PageOf.isValid(page, size) || !STATES.contains(state)) {
             return Uni.createFrom().item(RestResponse.status(RestResponse.Status.BAD_REQUEST));
         }
         String shopDomain = normalized(shop);

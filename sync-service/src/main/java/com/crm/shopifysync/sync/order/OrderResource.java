@@ -33,7 +33,7 @@ public class OrderResource {
     @WithSession
     public Uni<RestResponse<PageOf<OrderView>>> list(@RestPath String shop, @RestQuery @DefaultValue("0") int page,
                                                     @RestQuery @DefaultValue("50") int size) {
-        if (page < 0 || size < 1 || size > PageOf.MAX_SIZE) {
+        if (!PageOf.isValid(page, size)) {
             return Uni.createFrom().item(RestResponse.status(RestResponse.Status.BAD_REQUEST));
         }
         String shopDomain = shop.toLowerCase(Locale.ROOT);

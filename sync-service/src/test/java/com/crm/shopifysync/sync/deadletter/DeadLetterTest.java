@@ -9,13 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.crm.shopifysync.model.WebhookDelivery;
 import com.crm.shopifysync.sync.webhook.WebhookRecords;
+import com.crm.shopifysync.sync.Metrics;
 import com.crm.shopifysync.testing.KafkaTestResource;
 import com.crm.shopifysync.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -84,7 +84,7 @@ class DeadLetterTest {
     @Test
     void fixTheCauseReplayAndItIsAppliedOnceHoweverOftenItIsReplayed() throws SQLException {
         // a rule of the CRM's database that this event breaks: it fails inside PostgreSQL, not in decoding
-        execute("ALTER TABLE customers ADD CONSTRAINT no_blocked_domain CHECK (email IS NULL OR email NOT LIKE '%@blocked.example')");
+        PostgresTestResource.execute("ALTER TABLE customers ADD CONSTRAINT no_blocked_domain CHECK (email IS NULL OR email NOT LIKE '%@blocked.example')");
         WebhookDelivery blocked = delivery("customers/create", shop);
         kafka.send(record(blocked, customerJson(300, "ann@blocked.example", "2026-01-01T00:00:00Z")),
                 record(delivery("customers/create", shop), customerJson(301, "ok@example.com", "2026-01-01T00:00:00Z")));
@@ -93,7 +93,7 @@ class DeadLetterTest {
         assertThat(customerStatus(301)).isEqualTo(200);
         assertThat(customerStatus(300)).isEqualTo(404);
 
-        execute("ALTER TABLE customers DROP CONSTRAINT no_blocked_domain");
+        PostgresTestResource.execute("ALTER TABLE customers DROP CONSTRAINT no_blocked_domain");
         String id = get(base()).getString("items[0].id");
         given().auth().oauth2(TOKEN).post(base() + "/" + id + "/replay").then().statusCode(202);
 
@@ -107,9 +107,9 @@ class DeadLetterTest {
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 "later@example.com".equals(get("/api/shops/" + shop + "/customers/300").getString("email")));
 
-        assertThat(count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "' AND deduplication_key = '"
+        assertThat(PostgresTestResource.count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "' AND deduplication_key = '"
                 + blocked.deduplicationKey() + "'")).as("the replayed event was applied once").isEqualTo(1);
-        assertThat(metric("sync_dead_letters_replayed_total")).isGreaterThanOrEqualTo(2);
+        assertThat(Metrics.sum("sync_dead_letters_replayed_total")).isGreaterThanOrEqualTo(2);
         assertThat(deadCount()).isZero();
     }
 
@@ -139,7 +139,7 @@ class DeadLetterTest {
     void anEventFailingEveryAttemptIsRetriedThenDeadLetteredAndTheOthersFlowOn() throws Exception {
         kafka.send(record(delivery("customers/create", shop), customerJson(400, "v1@example.com", "2026-01-01T00:00:00Z")));
         await().atMost(Duration.ofSeconds(20)).until(() -> customerStatus(400) == 200);
-        double retriedBefore = metric("sync_webhook_events_total{outcome=\"retried\"");
+        double retriedBefore = Metrics.sum("sync_webhook_events_total{outcome=\"retried\"");
 
         // a CRM user's transaction holds the row for longer than every attempt (lock timeout 300 ms in tests)
         try (Connection editor = PostgresTestResource.connect()) {
@@ -157,7 +157,7 @@ class DeadLetterTest {
             assertThat(dead.getString("items[0].webhookId")).isEqualTo(stuck.webhookId());
             assertThat(dead.getInt("items[0].attempts")).as("1 attempt and 3 retries").isEqualTo(4);
             assertThat(dead.getString("items[0].reason")).contains("lock");
-            assertThat(metric("sync_webhook_events_total{outcome=\"retried\"") - retriedBefore).isEqualTo(4);
+            assertThat(Metrics.sum("sync_webhook_events_total{outcome=\"retried\"") - retriedBefore).isEqualTo(4);
             editor.rollback();
         }
 
@@ -175,26 +175,8 @@ class DeadLetterTest {
         given().get(base() + "/count").then().statusCode(401);
     }
 
-    static double metric(String prefix) {
-        return given().get("/q/metrics").then().extract().asString().lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-    }
-
     int customerStatus(long id) {
         return given().auth().oauth2(TOKEN).get("/api/shops/" + shop + "/customers/" + id).statusCode();
     }
 
-    static void execute(String sql) throws SQLException {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    static long count(String sql) throws SQLException {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
 }

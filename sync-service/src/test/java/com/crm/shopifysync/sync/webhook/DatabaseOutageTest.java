@@ -9,15 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.crm.shopifysync.model.WebhookDelivery;
+import com.crm.shopifysync.sync.Metrics;
 import com.crm.shopifysync.testing.KafkaTestResource;
 import com.crm.shopifysync.testing.PostgresTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +48,7 @@ class DatabaseOutageTest {
     void eventsArrivingWhileTheDatabaseIsDownAreAppliedOnceWhenItReturns() throws SQLException {
         try (WebhookRecords kafka = new WebhookRecords(bootstrapServers)) {
             kafka.send(record(delivery("customers/create", SHOP), customerJson(1, "before@example.com", "2026-01-01T00:00:00Z")));
-            await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM customers") == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> PostgresTestResource.count("SELECT count(*) FROM customers") == 1);
 
             PostgresTestResource.proxy().cut();
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 503);
@@ -66,16 +64,16 @@ class DatabaseOutageTest {
             kafka.send(duringOutage.toArray(ProducerRecord[]::new));
             // the service is trying, and failing, to apply them: only then does the database come back
             await().atMost(Duration.ofSeconds(30)).until(() -> databaseRetries() >= 3);
-            assertThat(count("SELECT count(*) FROM customers")).isEqualTo(1);
+            assertThat(PostgresTestResource.count("SELECT count(*) FROM customers")).isEqualTo(1);
 
             PostgresTestResource.proxy().restore();
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM customers") == 51);
-            assertThat(count("SELECT count(*) FROM processed_webhooks")).isEqualTo(51);
-            assertThat(count("SELECT count(*) FROM customers WHERE email = shopify_id || '@example.com'")).isEqualTo(50);
-            assertThat(metric("sync_webhook_events_total{outcome=\"dead_lettered\"")).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> PostgresTestResource.count("SELECT count(*) FROM customers") == 51);
+            assertThat(PostgresTestResource.count("SELECT count(*) FROM processed_webhooks")).isEqualTo(51);
+            assertThat(PostgresTestResource.count("SELECT count(*) FROM customers WHERE email = shopify_id || '@example.com'")).isEqualTo(50);
+            assertThat(Metrics.sum("sync_webhook_events_total{outcome=\"dead_lettered\"")).isZero();
             // 51 distinct events and 5 redeliveries, all committed; the redeliveries changed nothing (51 rows above)
-            assertThat(metric("sync_webhook_events_total{outcome=\"applied\",topic=\"customers/create\"")).isEqualTo(56);
+            assertThat(Metrics.sum("sync_webhook_events_total{outcome=\"applied\",topic=\"customers/create\"")).isEqualTo(56);
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
         }
     }
@@ -94,7 +92,7 @@ class DatabaseOutageTest {
                 (i < 5_000 ? firstHalf : secondHalf).add(record(delivery("customers/update", shop), body));
             }
             kafka.send(firstHalf.toArray(ProducerRecord[]::new));
-            await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'") > 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> PostgresTestResource.count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'") > 0);
 
             PostgresTestResource.proxy().cut();
             kafka.send(secondHalf.toArray(ProducerRecord[]::new));
@@ -105,37 +103,22 @@ class DatabaseOutageTest {
             assertThat(applied(shop)).isEqualTo(9_900);
             assertThat(deadLettered(shop)).isEqualTo(100);
             // customer 1000 + j gets events j, 2500 + j, 5000 + j, 7500 + j: all poison when j % 100 == 42 (25 customers)
-            assertThat(count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "'")).isEqualTo(2_475);
+            assertThat(PostgresTestResource.count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "'")).isEqualTo(2_475);
             // and every other customer holds its last version, event 7500 + j, whatever the outage did to the order
-            assertThat(count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "' AND split_part(email, '@', 1)::int = "
+            assertThat(PostgresTestResource.count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "' AND split_part(email, '@', 1)::int = "
                     + "7500 + shopify_id - 1000")).isEqualTo(2_475);
         }
     }
 
     private static long applied(String shop) throws SQLException {
-        return count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'");
+        return PostgresTestResource.count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'");
     }
 
     private static long deadLettered(String shop) throws SQLException {
-        return count("SELECT count(*) FROM dead_letters WHERE shop_domain = '" + shop + "'");
+        return PostgresTestResource.count("SELECT count(*) FROM dead_letters WHERE shop_domain = '" + shop + "'");
     }
 
     private static double databaseRetries() {
-        return metric("sync_webhook_database_retries_total");
-    }
-
-    /** The sum of every Prometheus series whose line starts with {@code prefix}. */
-    private static double metric(String prefix) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-    }
-
-    private static long count(String sql) throws SQLException {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return Metrics.sum("sync_webhook_database_retries_total");
     }
 }

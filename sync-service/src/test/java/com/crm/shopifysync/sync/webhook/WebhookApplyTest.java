@@ -18,10 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -212,7 +209,7 @@ class WebhookApplyTest {
     void aSyncNeverTouchesCrmOwnedFields() throws SQLException {
         kafka.send(record(delivery("customers/create", shop), customerJson(70, "before@example.com", "2026-01-01T00:00:00Z")));
         awaitCustomer(70);
-        execute("UPDATE customers SET crm_notes = 'called 3x', crm_tags = '{churn-risk}', crm_owner = 'maria' "
+        PostgresTestResource.execute("UPDATE customers SET crm_notes = 'called 3x', crm_tags = '{churn-risk}', crm_owner = 'maria' "
                 + "WHERE shop_domain = '" + shop + "' AND shopify_id = 70");
 
         kafka.send(record(delivery("customers/update", shop), customerJson(70, "after@example.com", "2026-01-02T00:00:00Z")));
@@ -273,6 +270,10 @@ class WebhookApplyTest {
         given().auth().oauth2(TOKEN).when().get("/api/shops/" + shop + "/customers/123").then().statusCode(404);
     }
 
+    static long processedEvents(String shop) throws SQLException {
+        return PostgresTestResource.count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'");
+    }
+
     @Test
     void customerListsArePaged() {
         for (long id = 100; id < 105; id++) {
@@ -295,17 +296,4 @@ class WebhookApplyTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> processedEvents(shop) >= events);
     }
 
-    static long processedEvents(String shop) throws SQLException {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'")) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
-
-    static void execute(String sql) throws SQLException {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 }
