@@ -33,9 +33,11 @@ public class DeadLetterRecorder {
             WebhookHeaders.RECEIVED_AT);
 
     private final DeadLetterRepository deadLetters;
+    private final DeadLetterMetrics metrics;
 
-    public DeadLetterRecorder(DeadLetterRepository deadLetters) {
+    public DeadLetterRecorder(DeadLetterRepository deadLetters, DeadLetterMetrics metrics) {
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
     }
 
     @Incoming(CHANNEL)
@@ -45,7 +47,8 @@ public class DeadLetterRecorder {
                 .onFailure(DatabaseFailures::isUnavailable).invoke(failure ->
                         LOG.warnf("database unavailable, retrying dead letter %s: %s", letter.deadLetterPosition(), failure.toString()))
                 .onFailure(DatabaseFailures::isUnavailable).retry()
-                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely();
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely()
+                .invoke(() -> metrics.recorded(letter.topic()));
     }
 
     static DeadLetter read(ConsumerRecord<String, byte[]> record) {

@@ -158,6 +158,7 @@ class DeadLetterTest {
             assertThat(dead.getInt("items[0].attempts")).as("1 attempt and 3 retries").isEqualTo(4);
             assertThat(dead.getString("items[0].reason")).contains("lock");
             assertThat(Metrics.sum("sync_webhook_events_total{outcome=\"retried\"") - retriedBefore).isEqualTo(4);
+            assertThat(Metrics.sum("sync_dead_letters_recorded_total{topic=\"customers/update\"")).isGreaterThanOrEqualTo(1);
             editor.rollback();
         }
 
