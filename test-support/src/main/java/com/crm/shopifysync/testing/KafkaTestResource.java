@@ -22,13 +22,18 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     /** Init argument: run on a broker of its own on this port (one a test may stop and restart). */
     public static final String PORT = "port";
 
+    /** Init argument: leave the dead-letter topic out (with auto-creation off, writing to it fails). */
+    public static final String WITHOUT_DEAD_LETTER_TOPIC = "without-dead-letter-topic";
+
     private int port = KafkaBroker.SHARED_PORT;
+    private boolean withoutDeadLetterTopic;
 
     @Override
     public void init(Map<String, String> initArgs) {
         if (initArgs.containsKey(PORT)) {
             port = Integer.parseInt(initArgs.get(PORT));
         }
+        withoutDeadLetterTopic = Boolean.parseBoolean(initArgs.getOrDefault(WITHOUT_DEAD_LETTER_TOPIC, "false"));
     }
 
     @Override
@@ -38,6 +43,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         List<String> topics = new java.util.ArrayList<>(List.of(topic(Topics.WEBHOOKS), topic(Topics.WEBHOOKS_DLQ),
                 topic(Topics.WEBHOOKS_RETRY_ENTRY)));
         RETRY_DELAYS_MS.forEach(delay -> topics.add(topic(Topics.webhooksRetry(delay))));
+        if (withoutDeadLetterTopic) {
+            topics.remove(topic(Topics.WEBHOOKS_DLQ));
+        }
         broker.createTopics(topics, PARTITIONS);
         return Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
