@@ -148,7 +148,10 @@ class DeadLetterTest {
                 statement.execute("SELECT * FROM customers WHERE shop_domain = '" + shop + "' AND shopify_id = 400 FOR UPDATE");
             }
             WebhookDelivery stuck = delivery("customers/update", shop);
-            kafka.send(record(stuck, customerJson(400, "v2@example.com", "2026-01-02T00:00:00Z")),
+            // a 2 MB body: above Kafka's 1 MB default, so the retry and dead-letter producers need their larger limit
+            String large = customerJson(400, "v2@example.com", "2026-01-02T00:00:00Z")
+                    .replace("\"currency\": \"USD\"", "\"currency\": \"USD\", \"note\": \"" + "n".repeat(2_000_000) + "\"");
+            kafka.send(record(stuck, large),
                     record(delivery("customers/create", shop), customerJson(401, "other@example.com", "2026-01-01T00:00:00Z")));
 
             assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> customerStatus(401), status -> status == 200)).isEqualTo(200);
@@ -157,6 +160,7 @@ class DeadLetterTest {
             assertThat(dead.getString("items[0].webhookId")).isEqualTo(stuck.webhookId());
             assertThat(dead.getInt("items[0].attempts")).as("1 attempt and 3 retries").isEqualTo(4);
             assertThat(dead.getString("items[0].reason")).contains("lock");
+            assertThat(dead.getString("items[0].payload")).hasSize(large.length());
             assertThat(Metrics.sum("sync_webhook_events_total{outcome=\"retried\"") - retriedBefore).isEqualTo(4);
             assertThat(Metrics.sum("sync_dead_letters_recorded_total{topic=\"customers/update\"")).isGreaterThanOrEqualTo(1);
             editor.rollback();

@@ -34,7 +34,11 @@ class DeadLetterTopicDownTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("mp.messaging.outgoing.dead-letter-writes.max.block.ms", "1000",
                     "mp.messaging.outgoing.dead-letter-writes.delivery.timeout.ms", "2000",
-                    "mp.messaging.outgoing.dead-letter-writes.request.timeout.ms", "1000");
+                    "mp.messaging.outgoing.dead-letter-writes.request.timeout.ms", "1000",
+                    // the retry strategy's own producer (it writes the dead letter when the retries are spent)
+                    "mp.messaging.incoming.webhook-retries.max.block.ms", "1000",
+                    "mp.messaging.incoming.webhook-retries.delivery.timeout.ms", "2000",
+                    "mp.messaging.incoming.webhook-retries.request.timeout.ms", "1000");
         }
     }
 
@@ -49,6 +53,7 @@ class DeadLetterTopicDownTest {
                     record(delivery("customers/update", shop), customerJson(600, "behind@example.com", "2026-01-01T00:00:00Z")));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/health/live").statusCode() == 503);
+            assertThat(given().get("/q/health/live").then().extract().asString()).containsPattern("WebhookConsumer#consume\"\\s*:\\s*\"\\[KO\\]");
 
             assertThat(PostgresTestResource.count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'")).isZero();
             assertThat(PostgresTestResource.count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "'")).isZero();

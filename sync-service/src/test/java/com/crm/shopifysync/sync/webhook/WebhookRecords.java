@@ -50,7 +50,8 @@ public final class WebhookRecords implements AutoCloseable {
     /** Sends the records in order and waits for the broker's acknowledgement. */
     @SafeVarargs
     public final void send(ProducerRecord<String, byte[]>... records) {
-        companion.produce(String.class, byte[].class).fromRecords(List.of(records)).awaitCompletion();
+        companion.produce(String.class, byte[].class).withProp("max.request.size", "6291456")
+                .fromRecords(List.of(records)).awaitCompletion();
     }
 
     public ConsumerTask<String, byte[]> deadLetters() {
