@@ -84,10 +84,6 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
-    public static String databaseName() {
-        return database;
-    }
-
     private static String jdbcUrl(String name) {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
     }

@@ -1,5 +1,15 @@
 package com.crm.shopifysync.sync.deadletter;
 
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_CAUSE;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_OFFSET;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_PARTITION;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_REASON;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.DELAYED_RETRY_CAUSE;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.DELAYED_RETRY_COUNT;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.DELAYED_RETRY_OFFSET;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.DELAYED_RETRY_PARTITION;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.DELAYED_RETRY_REASON;
+
 import com.crm.shopifysync.model.WebhookHeaders;
 import com.crm.shopifysync.sync.store.DatabaseFailures;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -62,15 +72,15 @@ public class DeadLetterRecorder {
                 : webhookId != null ? "webhook:" + webhookId
                 : "record:" + record.partition() + "@" + record.offset();
         // a retried record carries how often it was retried; the final failure counts as one more attempt
-        int attempts = header(record, "delayed-retry-count").map(Integer::parseInt).orElse(0) + 1;
+        int attempts = header(record, DELAYED_RETRY_COUNT).map(Integer::parseInt).orElse(0) + 1;
         // written by WebhookConsumer (dead-letter-*) or by the retry strategy when the attempts ran out (delayed-retry-*)
-        String originalPosition = either(record, "dead-letter-partition", "delayed-retry-partition")
-                .map(partition -> partition + "@" + either(record, "dead-letter-offset", "delayed-retry-offset").orElse("?"))
+        String originalPosition = either(record, DEAD_LETTER_PARTITION, DELAYED_RETRY_PARTITION)
+                .map(partition -> partition + "@" + either(record, DEAD_LETTER_OFFSET, DELAYED_RETRY_OFFSET).orElse("?"))
                 .orElse(null);
         return new DeadLetter(shop, topic, deduplicationKey, eventId, webhookId, record.key(),
                 record.value() == null ? new byte[0] : record.value(), delivery,
-                either(record, "dead-letter-reason", "delayed-retry-reason").orElse("unknown"),
-                either(record, "dead-letter-cause", "delayed-retry-cause").orElse(null),
+                either(record, DEAD_LETTER_REASON, DELAYED_RETRY_REASON).orElse("unknown"),
+                either(record, DEAD_LETTER_CAUSE, DELAYED_RETRY_CAUSE).orElse(null),
                 attempts, originalPosition, record.partition() + "@" + record.offset(),
                 Instant.ofEpochMilli(record.timestamp()).atOffset(ZoneOffset.UTC));
     }

@@ -1,5 +1,13 @@
 package com.crm.shopifysync.sync.webhook;
 
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_CAUSE;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_CAUSE_CLASS_NAME;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_OFFSET;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_PARTITION;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_REASON;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_TOPIC;
+
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -30,16 +38,16 @@ public class DeadLetterWriter {
     public Uni<Void> send(KafkaRecord<String, byte[]> record, Throwable reason) {
         RecordHeaders headers = new RecordHeaders();
         record.getHeaders().forEach(headers::add);
-        add(headers, "dead-letter-reason", String.valueOf(reason.getMessage()));
-        add(headers, "dead-letter-exception-class-name", reason.getClass().getName());
+        add(headers, DEAD_LETTER_REASON, String.valueOf(reason.getMessage()));
+        add(headers, DEAD_LETTER_EXCEPTION_CLASS_NAME, reason.getClass().getName());
         if (reason.getCause() != null) {
-            add(headers, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
-            add(headers, "dead-letter-cause-class-name", reason.getCause().getClass().getName());
+            add(headers, DEAD_LETTER_CAUSE, String.valueOf(reason.getCause().getMessage()));
+            add(headers, DEAD_LETTER_CAUSE_CLASS_NAME, reason.getCause().getClass().getName());
         }
         record.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(origin -> {
-            add(headers, "dead-letter-topic", origin.getTopic());
-            add(headers, "dead-letter-partition", String.valueOf(origin.getPartition()));
-            add(headers, "dead-letter-offset", String.valueOf(origin.getOffset()));
+            add(headers, DEAD_LETTER_TOPIC, origin.getTopic());
+            add(headers, DEAD_LETTER_PARTITION, String.valueOf(origin.getPartition()));
+            add(headers, DEAD_LETTER_OFFSET, String.valueOf(origin.getOffset()));
         });
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.getKey()).withHeaders(headers).build();
