@@ -1,0 +1,259 @@
+package com.crm.shopifysync.simulator;
+
+import static com.crm.shopifysync.simulator.Shapes.map;
+
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.language.Document;
+import graphql.parser.Parser;
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The GraphQL Admin API of the simulated shops: requests are validated against the real schema and charged to the
+ * shop's leaky bucket; responses carry {@code extensions.cost} as Shopify's do. Implements the bulk-operation
+ * lifecycle, counts, the installation's scopes and plain connections of customers and orders.
+ */
+public final class AdminApi {
+
+    /** An answer: its HTTP status and JSON body. */
+    public record Answer(int status, Map<String, Object> body) {
+    }
+
+    private static final String SHOP = "shop";
+    private static final String VERSION = "version";
+
+    private final GraphQL graphQl;
+    private final AdminSchema schema;
+    private final BulkExporter exporter;
+    private final ExecutorService exports;
+    private final Function<BulkOperation, String> downloadUrl;
+    private final Consumer<BulkOperation> onFinished;
+    private final long operationStartDelayMillis;
+    private final Map<Long, BulkOperation> operations = new ConcurrentHashMap<>();
+    private final AtomicLong nextOperationId = new AtomicLong(4_400_000_000_000L);
+
+    AdminApi(java.nio.file.Path dataDirectory, ExecutorService exports, Function<BulkOperation, String> downloadUrl,
+             Consumer<BulkOperation> onFinished, long operationStartDelayMillis) {
+        this.schema = AdminSchema.executable(fetchers());
+        this.graphQl = schema.graphQl();
+        this.exporter = new BulkExporter(graphQl, dataDirectory);
+        this.exports = exports;
+        this.downloadUrl = downloadUrl;
+        this.onFinished = onFinished;
+        this.operationStartDelayMillis = operationStartDelayMillis;
+    }
+
+    public AdminSchema schema() {
+        return schema;
+    }
+
+    public Optional<BulkOperation> operation(long id) {
+        return Optional.ofNullable(operations.get(id));
+    }
+
+    /** One request of {@code shop}, already authenticated. */
+    public Answer execute(SimulatedShop shop, String version, String query, Map<String, Object> variables, String operationName) {
+        Document document;
+        try {
+            document = Parser.parse(query);
+        } catch (RuntimeException e) {
+            return new Answer(200, map("errors", List.of(map("message", "Parse error: " + e.getMessage(),
+                    "extensions", map("code", "PARSE_ERROR")))));
+        }
+        Map<String, Object> safeVariables = variables == null ? Map.of() : variables;
+        int cost = QueryCost.of(document, safeVariables);
+        if (cost > QueryCost.SINGLE_QUERY_MAXIMUM) {
+            return new Answer(200, map("errors", List.of(map("message", "Query cost is " + cost
+                    + ", which exceeds the single query max cost limit (" + QueryCost.SINGLE_QUERY_MAXIMUM + ").",
+                    "extensions", map("code", "MAX_COST_EXCEEDED", "cost", cost, "maxCost", QueryCost.SINGLE_QUERY_MAXIMUM,
+                            "documentation", "https://shopify.dev/api/usage/rate-limits")))));
+        }
+        if (!shop.bucket().tryTake(cost)) {
+            return throttled(shop, cost, 200);
+        }
+        ExecutionResult result = graphQl.execute(ExecutionInput.newExecutionInput(query).variables(safeVariables)
+                .operationName(operationName).graphQLContext(Map.of(SHOP, shop, VERSION, version)).build());
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!result.getErrors().isEmpty()) {
+            body.put("errors", result.getErrors().stream().map(GraphQLError::toSpecification).toList());
+        }
+        if (result.isDataPresent()) {
+            body.put("data", result.getData());
+        }
+        body.put("extensions", cost(shop, cost, cost));
+        return new Answer(200, body);
+    }
+
+    /** Shopify's THROTTLED error: the request cost more than the bucket holds. */
+    public Answer throttled(SimulatedShop shop, int requested, int httpStatus) {
+        return new Answer(httpStatus, map(
+                "errors", List.of(map("message", "Throttled", "extensions", map("code", "THROTTLED",
+                        "documentation", "https://shopify.dev/api/usage/rate-limits"))),
+                "extensions", cost(shop, requested, null)));
+    }
+
+    private static Map<String, Object> cost(SimulatedShop shop, int requested, Integer actual) {
+        LeakyBucket.Status status = shop.bucket().status();
+        return map("cost", map("requestedQueryCost", requested, "actualQueryCost", actual,
+                "throttleStatus", map("maximumAvailable", status.maximumAvailable(),
+                        "currentlyAvailable", (int) status.currentlyAvailable(), "restoreRate", status.restoreRate())));
+    }
+
+    // ---- data fetchers of the root fields the simulator implements ----
+
+    private Map<String, DataFetcher<?>> fetchers() {
+        Map<String, DataFetcher<?>> fetchers = new HashMap<>();
+        fetchers.put("QueryRoot.customers", env -> connection(env, shop -> shop.searchCustomers(env.getArgument("query"),
+                "UPDATED_AT".equals(env.getArgument("sortKey"))).stream().map(Shapes::graphQl).toList()));
+        fetchers.put("QueryRoot.orders", env -> connection(env, shop -> shop.searchOrders(env.getArgument("query"),
+                "UPDATED_AT".equals(env.getArgument("sortKey"))).stream().map(Shapes::graphQl).toList()));
+        fetchers.put("QueryRoot.customersCount", env -> count(env, shop(env).searchCustomers(env.getArgument("query"), false).size()));
+        fetchers.put("QueryRoot.ordersCount", env -> count(env, shop(env).searchOrders(env.getArgument("query"), false).size()));
+        fetchers.put("QueryRoot.node", this::bulkOperationById);
+        fetchers.put("QueryRoot.bulkOperation", this::bulkOperationById);
+        fetchers.put("QueryRoot.currentBulkOperation", env -> operations.values().stream()
+                .filter(operation -> operation.shop() == shop(env)).max(Comparator.comparingLong(BulkOperation::id))
+                .map(this::graphQl).orElse(null));
+        fetchers.put("QueryRoot.currentAppInstallation", env -> map("__typename", "AppInstallation",
+                "id", "gid://shopify/AppInstallation/1", "accessScopes", shop(env).scopes().stream().sorted()
+                        .map(handle -> map("handle", handle, "description", handle)).toList()));
+        fetchers.put("QueryRoot.shop", env -> map("__typename", "Shop", "id", "gid://shopify/Shop/1",
+                "name", shop(env).domain(), "myshopifyDomain", shop(env).domain(), "currencyCode", "USD",
+                "ianaTimezone", "America/New_York"));
+        fetchers.put("Mutation.bulkOperationRunQuery", this::runQuery);
+        fetchers.put("Mutation.bulkOperationCancel", env -> {
+            Map<String, Object> operation = bulkOperationById(env);
+            operation(idOf(env.getArgument("id"))).ifPresent(BulkOperation::requestCancel);
+            return map("bulkOperation", operation == null ? null : graphQl(operations.get(idOf(env.getArgument("id")))),
+                    "userErrors", operation == null ? List.of(map("field", List.of("id"), "message", "Bulk operation does not exist")) : List.of());
+        });
+        return fetchers;
+    }
+
+    private Map<String, Object> runQuery(DataFetchingEnvironment env) {
+        SimulatedShop shop = shop(env);
+        String query = env.getArgument("query");
+        boolean groupObjects = Boolean.TRUE.equals(env.getArgument("groupObjects"));
+        List<String> invalid = schema.validate(query);
+        if (!invalid.isEmpty()) {
+            return map("bulkOperation", null, "userErrors", List.of(map("field", List.of("query"), "message",
+                    "Invalid bulk query: " + String.join("; ", invalid), "code", "INVALID")));
+        }
+        String root = BulkExporter.rootField(query).getName();
+        if (!root.equals("customers") && !root.equals("orders")) {
+            return map("bulkOperation", null, "userErrors", List.of(map("field", List.of("query"), "message",
+                    "The simulator exports customers and orders only, not " + root, "code", "INVALID")));
+        }
+        int limit = concurrentLimit(env.getGraphQlContext().get(VERSION));
+        synchronized (operations) {
+            List<BulkOperation> running = operations.values().stream()
+                    .filter(operation -> operation.shop() == shop && !operation.isFinished()).toList();
+            if (running.size() >= limit) {
+                return map("bulkOperation", null, "userErrors", List.of(map("field", null, "message",
+                        "A bulk query operation for this app and shop is already in progress: " + running.get(0).gid() + ".",
+                        "code", limit == 1 ? "OPERATION_IN_PROGRESS" : "LIMIT_REACHED")));
+            }
+            BulkOperation operation = new BulkOperation(nextOperationId.addAndGet(1 + (long) (Math.random() * 1000)), shop,
+                    query, groupObjects, shop.now());
+            operations.put(operation.id(), operation);
+            Faults faults = shop.faults();
+            if (faults.bulkFailure() != null) {
+                shop.faults(faults.withoutBulkFailure());
+            }
+            exports.submit(() -> {
+                try {
+                    Thread.sleep(operationStartDelayMillis);
+                    exporter.run(operation, faults);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    onFinished.accept(operation);
+                }
+            });
+            return map("bulkOperation", graphQl(operation), "userErrors", List.of());
+        }
+    }
+
+    /** One bulk query at a time per shop before API version 2026-01; five from then on. */
+    static int concurrentLimit(String version) {
+        return version.compareTo("2026-01") < 0 ? 1 : 5;
+    }
+
+    private Map<String, Object> bulkOperationById(DataFetchingEnvironment env) {
+        long id = idOf(env.getArgument("id"));
+        BulkOperation operation = operations.get(id);
+        if (operation == null || operation.shop() != shop(env)) {
+            return null;
+        }
+        if (operation.shop().faults().expireUrls()) {
+            operation.expired();
+        }
+        return graphQl(operation);
+    }
+
+    private Map<String, Object> graphQl(BulkOperation operation) {
+        return operation.graphQl(downloadUrl.apply(operation));
+    }
+
+    private static long idOf(String gid) {
+        try {
+            return Long.parseLong(gid.substring(gid.lastIndexOf('/') + 1));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> connection(DataFetchingEnvironment env, Function<SimulatedShop, List<Map<String, Object>>> all) {
+        List<Map<String, Object>> slice = env.getGraphQlContext().get(BulkExporter.SLICE);
+        List<Map<String, Object>> nodes;
+        if (slice != null) {
+            nodes = slice;
+        } else {
+            List<Map<String, Object>> everything = all.apply(shop(env));
+            String after = env.getArgument("after");
+            int from = after == null ? 0 : Integer.parseInt(after);
+            Integer first = env.getArgument("first");
+            int size = first == null ? 50 : first;
+            nodes = everything.subList(Math.min(from, everything.size()), Math.min(everything.size(), from + size));
+            List<Map<String, Object>> edges = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                edges.add(map("node", nodes.get(i), "cursor", Integer.toString(from + i + 1)));
+            }
+            return map("edges", edges, "nodes", nodes, "pageInfo", map("hasNextPage", from + size < everything.size(),
+                    "hasPreviousPage", from > 0, "endCursor", Integer.toString(from + nodes.size()),
+                    "startCursor", Integer.toString(from + 1)));
+        }
+        return map("edges", nodes.stream().map(node -> map("node", node)).toList(), "nodes", nodes,
+                "pageInfo", map("hasNextPage", false, "hasPreviousPage", false));
+    }
+
+    private static Map<String, Object> count(DataFetchingEnvironment env, int count) {
+        boolean limited = env.getArgument("limit") != null;
+        int limit = limited ? (Integer) env.getArgument("limit") : Integer.MAX_VALUE;
+        return map("count", Math.min(count, limit), "precision", count > limit ? "AT_LEAST" : "EXACT");
+    }
+
+    private static SimulatedShop shop(DataFetchingEnvironment env) {
+        SimulatedShop shop = env.getGraphQlContext().get(SHOP);
+        if (shop == null) {
+            throw new IllegalStateException("no shop");
+        }
+        return shop;
+    }
+}

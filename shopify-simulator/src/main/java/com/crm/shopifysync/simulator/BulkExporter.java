@@ -1,0 +1,178 @@
+package com.crm.shopifysync.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.language.Argument;
+import graphql.language.Document;
+import graphql.language.EnumValue;
+import graphql.language.Field;
+import graphql.language.OperationDefinition;
+import graphql.language.StringValue;
+import graphql.parser.Parser;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs a bulk query the way Shopify does: the query is executed against the shop's data, a slice of root objects
+ * at a time, and written as JSONL: one line per object, each nested connection's nodes on lines of their own with
+ * {@code __parentId}. Grouped output puts children right after their parent; ungrouped (the default since
+ * 2026-01) makes no such promise, and here children of a slice come before or after its parents, alternately.
+ */
+final class BulkExporter {
+
+    static final String SLICE = "bulkSlice";
+    private static final int SLICE_SIZE = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GraphQL graphQl;
+    private final Path directory;
+
+    BulkExporter(GraphQL graphQl, Path directory) {
+        this.graphQl = graphQl;
+        this.directory = directory;
+    }
+
+    void run(BulkOperation operation, Faults faults) {
+        SimulatedShop shop = operation.shop();
+        operation.running();
+        Path file = directory.resolve(operation.id() + (faults.bulkFailure() != null ? "-partial" : "") + ".jsonl");
+        try {
+            if ("ACCESS_DENIED".equals(faults.bulkFailure())) {
+                operation.failed("ACCESS_DENIED", null, 0, shop.now());
+                return;
+            }
+            Field root = rootField(operation.query());
+            String search = argument(root, "query").orElse(null);
+            boolean byUpdatedAt = argument(root, "sortKey").filter("UPDATED_AT"::equals).isPresent();
+            List<Map<String, Object>> roots = switch (root.getName()) {
+                case "customers" -> shop.searchCustomers(search, byUpdatedAt).stream().map(Shapes::graphQl).toList();
+                case "orders" -> shop.searchOrders(search, byUpdatedAt).stream().map(Shapes::graphQl).toList();
+                default -> throw new IllegalStateException("the simulator exports customers and orders, not " + root.getName());
+            };
+            long failAfter = faults.bulkFailure() == null ? Long.MAX_VALUE : (long) (roots.size() * faults.failAfterFraction());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                int sliceNumber = 0;
+                for (int from = 0; from < roots.size(); from += SLICE_SIZE) {
+                    if (operation.cancelRequested()) {
+                        operation.canceled(shop.now());
+                        return;
+                    }
+                    List<Map<String, Object>> slice = roots.subList(from, Math.min(roots.size(), from + SLICE_SIZE));
+                    if (from + slice.size() > failAfter) {
+                        slice = slice.subList(0, (int) Math.max(0, failAfter - from));
+                    }
+                    writeSlice(operation, root.getName(), slice, sliceNumber++, out);
+                    if (from + SLICE_SIZE > failAfter) {
+                        break;
+                    }
+                }
+            }
+            if (faults.bulkFailure() != null) {
+                operation.failed(faults.bulkFailure(), file, Files.size(file), shop.now());
+            } else {
+                operation.completed(file, Files.size(file), shop.now());
+            }
+        } catch (IOException | RuntimeException e) {
+            operation.failed("INTERNAL_SERVER_ERROR", null, 0, shop.now());
+        }
+    }
+
+    private void writeSlice(BulkOperation operation, String rootName, List<Map<String, Object>> slice, int sliceNumber,
+                            OutputStream out) throws IOException {
+        ExecutionResult result = graphQl.execute(ExecutionInput.newExecutionInput(operation.query())
+                .graphQLContext(Map.of(SLICE, slice)).build());
+        if (!result.getErrors().isEmpty()) {
+            throw new IllegalStateException(result.getErrors().toString());
+        }
+        Map<String, Object> data = result.getData();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> nodes = nodesOf((Map<String, Object>) data.get(rootName));
+        List<Map<String, Object>> parents = new ArrayList<>();
+        List<Map<String, Object>> children = new ArrayList<>();
+        long objects = 0;
+        for (Map<String, Object> node : nodes) {
+            List<Map<String, Object>> lines = new ArrayList<>();
+            flatten(new LinkedHashMap<>(node), null, lines);
+            objects += lines.size();
+            if (operation.groupObjects()) {
+                parents.addAll(lines);
+            } else {
+                parents.add(lines.get(0));
+                children.addAll(lines.subList(1, lines.size()));
+            }
+        }
+        List<Map<String, Object>> first = sliceNumber % 2 == 0 ? parents : children;
+        List<Map<String, Object>> second = sliceNumber % 2 == 0 ? children : parents;
+        for (Map<String, Object> line : first) {
+            writeLine(out, line);
+        }
+        for (Map<String, Object> line : second) {
+            writeLine(out, line);
+        }
+        operation.progress(objects, nodes.size());
+    }
+
+    /** The object's own line first, then its connections' nodes (recursively), each marked with its parent's id. */
+    @SuppressWarnings("unchecked")
+    private static void flatten(Map<String, Object> node, String parentId, List<Map<String, Object>> lines) {
+        List<List<Map<String, Object>>> connections = new ArrayList<>();
+        Iterator<Map.Entry<String, Object>> fields = node.entrySet().iterator();
+        while (fields.hasNext()) {
+            Object value = fields.next().getValue();
+            if (value instanceof Map<?, ?> map && (map.containsKey("edges") || map.containsKey("nodes"))) {
+                connections.add(nodesOf((Map<String, Object>) map));
+                fields.remove();
+            }
+        }
+        if (parentId != null) {
+            node.put("__parentId", parentId);
+        }
+        lines.add(node);
+        for (List<Map<String, Object>> children : connections) {
+            for (Map<String, Object> child : children) {
+                flatten(new LinkedHashMap<>(child), (String) node.get("id"), lines);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> nodesOf(Map<String, Object> connection) {
+        if (connection.get("nodes") instanceof List<?> nodes) {
+            return (List<Map<String, Object>>) nodes;
+        }
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (Object edge : (List<?>) connection.get("edges")) {
+            nodes.add((Map<String, Object>) ((Map<?, ?>) edge).get("node"));
+        }
+        return nodes;
+    }
+
+    private static void writeLine(OutputStream out, Map<String, Object> line) throws IOException {
+        out.write(JSON.writeValueAsBytes(line));
+        out.write('\n');
+    }
+
+    static Field rootField(String query) {
+        Document document = Parser.parse(query);
+        OperationDefinition operation = document.getDefinitionsOfType(OperationDefinition.class).get(0);
+        return (Field) operation.getSelectionSet().getSelections().get(0);
+    }
+
+    private static Optional<String> argument(Field field, String name) {
+        return field.getArguments().stream().filter(argument -> argument.getName().equals(name)).findFirst()
+                .map(Argument::getValue)
+                .map(value -> value instanceof StringValue string ? string.getValue()
+                        : value instanceof EnumValue enumValue ? enumValue.getName() : value.toString());
+    }
+}

@@ -1,0 +1,134 @@
+package com.crm.shopifysync.simulator;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/** One bulk query operation and where it stands; its status moves CREATED → RUNNING → a final status. */
+public final class BulkOperation {
+
+    public static final String CREATED = "CREATED";
+    public static final String RUNNING = "RUNNING";
+    public static final String COMPLETED = "COMPLETED";
+    public static final String FAILED = "FAILED";
+    public static final String CANCELING = "CANCELING";
+    public static final String CANCELED = "CANCELED";
+    public static final String EXPIRED = "EXPIRED";
+
+    private final long id;
+    private final SimulatedShop shop;
+    private final String query;
+    private final boolean groupObjects;
+    private final Instant createdAt;
+    private String status = CREATED;
+    private String errorCode;
+    private Instant completedAt;
+    private long objectCount;
+    private long rootObjectCount;
+    private Long fileSize;
+    private Path file;
+    private boolean partial;
+    private boolean cancelRequested;
+
+    BulkOperation(long id, SimulatedShop shop, String query, boolean groupObjects, Instant createdAt) {
+        this.id = id;
+        this.shop = shop;
+        this.query = query;
+        this.groupObjects = groupObjects;
+        this.createdAt = createdAt;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String gid() {
+        return Shapes.gid("BulkOperation", id);
+    }
+
+    public SimulatedShop shop() {
+        return shop;
+    }
+
+    public String query() {
+        return query;
+    }
+
+    public boolean groupObjects() {
+        return groupObjects;
+    }
+
+    public synchronized String status() {
+        return status;
+    }
+
+    public synchronized boolean isFinished() {
+        return !status.equals(CREATED) && !status.equals(RUNNING) && !status.equals(CANCELING);
+    }
+
+    synchronized void running() {
+        status = RUNNING;
+    }
+
+    synchronized void progress(long objects, long roots) {
+        objectCount += objects;
+        rootObjectCount += roots;
+    }
+
+    synchronized void completed(Path file, long size, Instant at) {
+        this.file = file;
+        this.fileSize = size;
+        this.completedAt = at;
+        this.status = COMPLETED;
+    }
+
+    /** Failed with an error code; a file of what was exported so far becomes its partial data, if there is one. */
+    synchronized void failed(String errorCode, Path partialFile, long size, Instant at) {
+        this.errorCode = errorCode;
+        this.file = partialFile;
+        this.partial = partialFile != null;
+        this.fileSize = partialFile == null ? null : size;
+        this.completedAt = at;
+        this.status = FAILED;
+    }
+
+    synchronized void requestCancel() {
+        if (!isFinished()) {
+            cancelRequested = true;
+            status = CANCELING;
+        }
+    }
+
+    synchronized boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    synchronized void canceled(Instant at) {
+        status = CANCELED;
+        completedAt = at;
+    }
+
+    synchronized void expired() {
+        if (file != null) {
+            status = EXPIRED;
+        }
+    }
+
+    public synchronized Path file() {
+        return file;
+    }
+
+    public synchronized boolean partial() {
+        return partial;
+    }
+
+    /** The BulkOperation object as GraphQL returns it, with its signed download URL if it has data. */
+    public synchronized Map<String, Object> graphQl(String url) {
+        boolean hasData = file != null && !status.equals(EXPIRED);
+        return Shapes.map("__typename", "BulkOperation", "id", gid(), "type", "QUERY", "query", query, "status", status,
+                "errorCode", errorCode, "createdAt", Shapes.utc(createdAt), "completedAt", Shapes.utc(completedAt),
+                "objectCount", Long.toString(objectCount), "rootObjectCount", Long.toString(rootObjectCount),
+                "fileSize", fileSize == null ? null : Long.toString(fileSize),
+                "url", hasData && !partial ? url : null, "partialDataUrl", hasData && partial ? url : null);
+    }
+}

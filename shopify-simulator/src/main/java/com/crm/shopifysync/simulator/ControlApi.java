@@ -1,0 +1,164 @@
+package com.crm.shopifysync.simulator;
+
+import static com.crm.shopifysync.simulator.ShopifySimulator.json;
+
+import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
+import com.crm.shopifysync.simulator.SimulatedShop.PendingWebhook;
+import com.crm.shopifysync.simulator.WebhookDeliveries.Mode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * The simulator's own API (not Shopify's), under {@code /simulator}: create shops, act as the merchant (each change
+ * sends its webhook; {@code ?delivery=drop|duplicate|delay|hold} and {@code delayMs} bend the delivery) and set
+ * faults. See the module's README for every route.
+ */
+final class ControlApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ShopifySimulator simulator;
+
+    ControlApi(ShopifySimulator simulator) {
+        this.simulator = simulator;
+    }
+
+    void routes(Router router) {
+        router.get("/simulator/shops").handler(context -> json(context.response(), 200, simulator.shops().stream()
+                .map(shop -> Map.of("domain", shop.domain(), "customers", shop.customers().size(),
+                        "orders", shop.visibleOrders().size(), "scopes", shop.scopes())).toList()));
+        router.post("/simulator/shops").handler(this::createShop);
+        router.get("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) ->
+                shop.customer(id(context)).ifPresentOrElse(customer -> json(context.response(), 200, Shapes.graphQl(customer)),
+                        () -> notFound(context))));
+        router.post("/simulator/shops/:shop/customers").handler(withShop((context, shop) -> {
+            JsonObject body = body(context);
+            changed(context, shop, Optional.of(shop.createCustomer(body.getString("first_name"), body.getString("last_name"),
+                    body.getString("email"))), 201);
+        }));
+        router.put("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) -> {
+            JsonObject body = body(context);
+            changed(context, shop, shop.updateCustomer(id(context), body.getString("first_name"), body.getString("last_name"),
+                    body.getString("email"), body.getString("note"), strings(body.getJsonArray("tags"))), 200);
+        }));
+        router.delete("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) -> {
+            SimulatedShop.DeleteResult result = shop.deleteCustomer(id(context));
+            if (result.deleted()) {
+                changed(context, shop, Optional.of(result.webhook()), 200);
+            } else {
+                json(context.response(), result.error().equals("not found") ? 404 : 422, Map.of("errors", result.error()));
+            }
+        }));
+        router.post("/simulator/shops/:shop/orders").handler(withShop((context, shop) ->
+                changed(context, shop, shop.createOrder(body(context).getLong("customer_id")), 201)));
+        router.put("/simulator/shops/:shop/orders/:id").handler(withShop((context, shop) -> {
+            JsonObject body = body(context);
+            changed(context, shop, shop.updateOrder(id(context), strings(body.getJsonArray("tags")),
+                    body.getBoolean("cancel", false)), 200);
+        }));
+        router.put("/simulator/shops/:shop/faults").handler(withShop((context, shop) -> {
+            JsonObject body = body(context);
+            shop.faults(new Faults(body.getString("bulkFailure"), body.getDouble("failAfterFraction", 0.5),
+                    body.getLong("cutDownloadAfterBytes", 0L), body.getBoolean("expireUrls", false),
+                    body.getLong("responseDelayMillis", 0L), body.getInteger("http429Count", 0), body.getInteger("http5xxCount", 0)));
+            JsonObject throttle = body.getJsonObject("throttle");
+            if (throttle != null) {
+                shop.bucket().reconfigure(throttle.getDouble("maximumAvailable"), throttle.getDouble("restoreRate"));
+            }
+            json(context.response(), 200, body.getMap());
+        }));
+        router.delete("/simulator/shops/:shop/faults").handler(withShop((context, shop) -> {
+            shop.faults(Faults.NONE);
+            shop.bucket().reconfigure(2000, 100);
+            context.response().setStatusCode(204).end();
+        }));
+        router.put("/simulator/webhooks").handler(context -> {
+            JsonObject body = body(context);
+            simulator.webhooks().configure(body.getString("gatewayUrl"), body.getString("secret"));
+            context.response().setStatusCode(204).end();
+        });
+        router.post("/simulator/webhooks/release").handler(context -> json(context.response(), 200,
+                Map.of("released", simulator.webhooks().release(Boolean.parseBoolean(context.request().getParam("reverse"))))));
+    }
+
+    private void createShop(RoutingContext context) {
+        JsonObject body = body(context);
+        if (body.getString("domain") == null || body.getString("accessToken") == null) {
+            json(context.response(), 422, Map.of("errors", "domain and accessToken are required"));
+            return;
+        }
+        List<String> scopes = strings(body.getJsonArray("scopes"));
+        ShopSpec spec = new ShopSpec(body.getString("domain"), body.getString("accessToken"),
+                scopes == null ? ShopSpec.ALL_SCOPES : new HashSet<>(scopes), body.getInteger("customers", 100),
+                body.getInteger("orders", 300), body.getLong("seed", 42L));
+        simulator.addShop(spec);
+        json(context.response(), 201, Map.of("domain", spec.domain(), "customers", spec.customers(), "orders", spec.orders()));
+    }
+
+    private void changed(RoutingContext context, SimulatedShop shop, Optional<PendingWebhook> webhook, int status) {
+        if (webhook.isEmpty()) {
+            notFound(context);
+            return;
+        }
+        Mode mode = Optional.ofNullable(context.request().getParam("delivery"))
+                .map(value -> Mode.valueOf(value.toUpperCase(Locale.ROOT))).orElse(Mode.NORMAL);
+        long delay = Optional.ofNullable(context.request().getParam("delayMs")).map(Long::parseLong).orElse(1000L);
+        simulator.deliver(shop, webhook.get(), mode, delay);
+        try {
+            json(context.response(), status, Map.of("topic", webhook.get().topic(), "delivery", mode.name().toLowerCase(Locale.ROOT),
+                    "webhook", JSON.readTree(webhook.get().body())));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private io.vertx.core.Handler<RoutingContext> withShop(BiConsumer<RoutingContext, SimulatedShop> handler) {
+        return context -> {
+            Optional<SimulatedShop> shop = simulator.shop(context.pathParam("shop"));
+            if (shop.isEmpty()) {
+                notFound(context);
+                return;
+            }
+            try {
+                handler.accept(context, shop.get());
+            } catch (IllegalArgumentException | ClassCastException e) {
+                json(context.response(), 422, Map.of("errors", e.getMessage()));
+            }
+        };
+    }
+
+    private static JsonObject body(RoutingContext context) {
+        try {
+            JsonObject body = context.body().asJsonObject();
+            return body == null ? new JsonObject() : body;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the body is not a JSON object");
+        }
+    }
+
+    private static long id(RoutingContext context) {
+        try {
+            return Long.parseLong(context.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an id: " + context.pathParam("id"));
+        }
+    }
+
+    private static List<String> strings(JsonArray array) {
+        return array == null ? null : array.stream().map(String::valueOf).toList();
+    }
+
+    private static void notFound(RoutingContext context) {
+        json(context.response(), 404, Map.of("errors", "Not Found"));
+    }
+}

@@ -1,0 +1,276 @@
+package com.crm.shopifysync.simulator;
+
+import com.crm.shopifysync.simulator.StoreData.Address;
+import com.crm.shopifysync.simulator.StoreData.Customer;
+import com.crm.shopifysync.simulator.StoreData.LineItem;
+import com.crm.shopifysync.simulator.StoreData.Order;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How Shopify renders a record: GraphQL-shaped (camelCase, GIDs, UTC timestamps, enum names, money as strings)
+ * for the Admin API and bulk exports, REST-shaped (snake_case, numeric ids, the shop's UTC offset, lower-case
+ * states) for webhooks. The shapes follow the documented examples in the fixtures.
+ */
+public final class Shapes {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final DateTimeFormatter REST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
+
+    private Shapes() {
+    }
+
+    public static String gid(String type, long id) {
+        return "gid://shopify/" + type + "/" + id;
+    }
+
+    // ---- GraphQL ----
+
+    public static Map<String, Object> graphQl(Customer customer) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("__typename", "Customer");
+        node.put("id", gid("Customer", customer.id()));
+        node.put("legacyResourceId", Long.toString(customer.id()));
+        node.put("firstName", customer.firstName());
+        node.put("lastName", customer.lastName());
+        node.put("displayName", displayName(customer));
+        node.put("email", customer.email());
+        node.put("phone", customer.phone());
+        node.put("defaultEmailAddress", customer.email() == null ? null : map(
+                "emailAddress", customer.email(),
+                "marketingState", customer.emailMarketingState(),
+                "marketingOptInLevel", "SINGLE_OPT_IN",
+                "marketingUpdatedAt", utc(customer.createdAt())));
+        node.put("defaultPhoneNumber", customer.phone() == null ? null : map(
+                "phoneNumber", customer.phone(), "marketingState", "NOT_SUBSCRIBED"));
+        node.put("emailMarketingConsent", customer.email() == null ? null : map(
+                "marketingState", customer.emailMarketingState(),
+                "marketingOptInLevel", "SINGLE_OPT_IN",
+                "consentUpdatedAt", utc(customer.createdAt())));
+        node.put("state", customer.state());
+        node.put("tags", customer.tags());
+        node.put("note", customer.note());
+        node.put("verifiedEmail", customer.verifiedEmail());
+        node.put("taxExempt", customer.taxExempt());
+        node.put("numberOfOrders", Long.toString(customer.ordersCount()));
+        node.put("amountSpent", map("amount", money(customer.amountSpent()), "currencyCode", customer.currency()));
+        node.put("defaultAddress", customer.defaultAddress() == null ? null : graphQl(customer.defaultAddress()));
+        node.put("createdAt", utc(customer.createdAt()));
+        node.put("updatedAt", utc(customer.updatedAt()));
+        return node;
+    }
+
+    private static Map<String, Object> graphQl(Address address) {
+        return map("id", gid("MailingAddress", address.id()) + "?model_name=CustomerAddress",
+                "firstName", address.firstName(), "lastName", address.lastName(),
+                "name", address.firstName() + " " + address.lastName(),
+                "address1", address.address1(), "address2", null, "company", null, "city", address.city(),
+                "province", address.province(), "provinceCode", address.provinceCode(),
+                "country", address.country(), "countryCodeV2", address.countryCode(),
+                "zip", address.zip(), "phone", address.phone());
+    }
+
+    public static Map<String, Object> graphQl(Order order) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("__typename", "Order");
+        node.put("id", gid("Order", order.id()));
+        node.put("legacyResourceId", Long.toString(order.id()));
+        node.put("name", order.name());
+        node.put("number", order.number());
+        node.put("email", order.email());
+        node.put("customer", order.customerId() == null ? null : map("__typename", "Customer", "id", gid("Customer", order.customerId())));
+        node.put("displayFinancialStatus", order.financialStatus());
+        node.put("displayFulfillmentStatus", order.fulfillmentStatus());
+        node.put("currencyCode", order.currency());
+        node.put("totalPriceSet", moneyBag(order.totalPrice(), order.currency()));
+        node.put("subtotalPriceSet", moneyBag(order.subtotalPrice(), order.currency()));
+        node.put("totalTaxSet", moneyBag(order.totalTax(), order.currency()));
+        node.put("totalDiscountsSet", moneyBag(order.totalDiscounts(), order.currency()));
+        node.put("tags", order.tags());
+        node.put("cancelReason", order.cancelReason());
+        node.put("createdAt", utc(order.createdAt()));
+        node.put("updatedAt", utc(order.updatedAt()));
+        node.put("processedAt", utc(order.processedAt()));
+        node.put("cancelledAt", utc(order.cancelledAt()));
+        node.put("closedAt", utc(order.closedAt()));
+        List<Map<String, Object>> edges = new ArrayList<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (LineItem item : order.lineItems()) {
+            Map<String, Object> itemNode = graphQl(item, order.currency());
+            nodes.add(itemNode);
+            edges.add(map("node", itemNode, "cursor", Long.toString(item.id())));
+        }
+        node.put("lineItems", map("edges", edges, "nodes", nodes, "pageInfo", map("hasNextPage", false, "hasPreviousPage", false)));
+        return node;
+    }
+
+    private static Map<String, Object> graphQl(LineItem item, String currency) {
+        return map("__typename", "LineItem", "id", gid("LineItem", item.id()), "name", item.title(), "title", item.title(),
+                "variantTitle", item.variantTitle(), "sku", item.sku(), "vendor", item.vendor(), "quantity", item.quantity(),
+                "product", map("__typename", "Product", "id", gid("Product", item.productId())),
+                "variant", map("__typename", "ProductVariant", "id", gid("ProductVariant", item.variantId())),
+                "originalUnitPriceSet", moneyBag(item.price(), currency),
+                "totalDiscountSet", moneyBag(item.totalDiscount(), currency));
+    }
+
+    private static Map<String, Object> moneyBag(BigDecimal amount, String currency) {
+        Map<String, Object> money = map("amount", money(amount), "currencyCode", currency);
+        return map("shopMoney", money, "presentmentMoney", money);
+    }
+
+    // ---- REST (webhooks) ----
+
+    public static ObjectNode rest(Customer customer) {
+        ObjectNode node = JSON.objectNode();
+        node.put("id", customer.id());
+        node.put("created_at", local(customer.createdAt(), customer.offset()));
+        node.put("updated_at", local(customer.updatedAt(), customer.offset()));
+        node.put("first_name", customer.firstName());
+        node.put("last_name", customer.lastName());
+        node.put("state", customer.state().toLowerCase(Locale.ROOT));
+        node.put("note", customer.note());
+        node.put("verified_email", customer.verifiedEmail());
+        node.putNull("multipass_identifier");
+        node.put("tax_exempt", customer.taxExempt());
+        node.put("email", customer.email());
+        node.put("phone", customer.phone());
+        node.put("currency", customer.currency());
+        node.put("tags", String.join(", ", customer.tags()));
+        node.put("orders_count", customer.ordersCount());
+        node.put("total_spent", money(customer.amountSpent()));
+        node.putArray("addresses");
+        node.putArray("tax_exemptions");
+        node.put("admin_graphql_api_id", gid("Customer", customer.id()));
+        if (customer.email() != null) {
+            ObjectNode consent = node.putObject("email_marketing_consent");
+            consent.put("state", customer.emailMarketingState().toLowerCase(Locale.ROOT));
+            consent.put("opt_in_level", "single_opt_in");
+            consent.put("consent_updated_at", local(customer.createdAt(), customer.offset()));
+        }
+        if (customer.defaultAddress() != null) {
+            Address address = customer.defaultAddress();
+            ObjectNode rest = node.putObject("default_address");
+            rest.put("id", address.id());
+            rest.put("customer_id", customer.id());
+            rest.put("first_name", address.firstName());
+            rest.put("last_name", address.lastName());
+            rest.putNull("company");
+            rest.put("address1", address.address1());
+            rest.putNull("address2");
+            rest.put("city", address.city());
+            rest.put("province", address.province());
+            rest.put("country", address.country());
+            rest.put("zip", address.zip());
+            rest.put("phone", address.phone());
+            rest.put("name", address.firstName() + " " + address.lastName());
+            rest.put("province_code", address.provinceCode());
+            rest.put("country_code", address.countryCode());
+            rest.put("country_name", address.country());
+            rest.put("default", true);
+        }
+        return node;
+    }
+
+    /** customers/delete carries the id alone. */
+    public static ObjectNode restDeletion(long customerId) {
+        ObjectNode node = JSON.objectNode();
+        node.put("id", customerId);
+        node.putArray("addresses");
+        node.putArray("tax_exemptions");
+        node.put("admin_graphql_api_id", gid("Customer", customerId));
+        return node;
+    }
+
+    public static ObjectNode rest(Order order, Customer customer) {
+        ObjectNode node = JSON.objectNode();
+        node.put("id", order.id());
+        node.put("admin_graphql_api_id", gid("Order", order.id()));
+        node.put("name", order.name());
+        node.put("number", order.number());
+        node.put("order_number", order.number() + 1000);
+        node.put("email", order.email());
+        node.put("contact_email", order.email());
+        node.put("created_at", local(order.createdAt(), order.offset()));
+        node.put("updated_at", local(order.updatedAt(), order.offset()));
+        node.put("processed_at", local(order.processedAt(), order.offset()));
+        node.put("cancelled_at", local(order.cancelledAt(), order.offset()));
+        node.put("closed_at", local(order.closedAt(), order.offset()));
+        node.put("cancel_reason", order.cancelReason() == null ? null : order.cancelReason().toLowerCase(Locale.ROOT));
+        node.put("currency", order.currency());
+        node.put("financial_status", order.financialStatus().toLowerCase(Locale.ROOT));
+        node.put("fulfillment_status", order.fulfillmentStatus().toLowerCase(Locale.ROOT));
+        node.put("total_price", money(order.totalPrice()));
+        node.put("subtotal_price", money(order.subtotalPrice()));
+        node.put("total_tax", money(order.totalTax()));
+        node.put("total_discounts", money(order.totalDiscounts()));
+        node.put("tags", String.join(", ", order.tags()));
+        node.put("test", false);
+        if (customer != null) {
+            ObjectNode rest = node.putObject("customer");
+            rest.put("id", customer.id());
+            rest.put("email", customer.email());
+            rest.put("first_name", customer.firstName());
+            rest.put("last_name", customer.lastName());
+            rest.put("admin_graphql_api_id", gid("Customer", customer.id()));
+        } else {
+            node.putNull("customer");
+        }
+        var items = node.putArray("line_items");
+        for (LineItem item : order.lineItems()) {
+            ObjectNode rest = items.addObject();
+            rest.put("id", item.id());
+            rest.put("admin_graphql_api_id", gid("LineItem", item.id()));
+            rest.put("name", item.title());
+            rest.put("title", item.title());
+            rest.put("variant_title", item.variantTitle());
+            rest.put("sku", item.sku());
+            rest.put("vendor", item.vendor());
+            rest.put("quantity", item.quantity());
+            rest.put("price", money(item.price()));
+            rest.put("total_discount", money(item.totalDiscount()));
+            rest.put("product_id", item.productId());
+            rest.put("variant_id", item.variantId());
+        }
+        return node;
+    }
+
+    // ---- values ----
+
+    /** GraphQL's DateTime: UTC, whole seconds. */
+    public static String utc(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String local(Instant instant, ZoneOffset offset) {
+        return instant == null ? null : REST_TIME.format(instant.truncatedTo(ChronoUnit.SECONDS).atOffset(offset));
+    }
+
+    private static String money(BigDecimal amount) {
+        return amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static String displayName(Customer customer) {
+        String name = ((customer.firstName() == null ? "" : customer.firstName()) + " "
+                + (customer.lastName() == null ? "" : customer.lastName())).trim();
+        return name.isEmpty() ? customer.email() : name;
+    }
+
+    /** A map that, unlike {@link Map#of}, keeps its order and takes nulls (GraphQL nulls are data). */
+    static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,303 @@
+package com.crm.shopifysync.simulator;
+
+import com.crm.shopifysync.model.WebhookSignature;
+import com.crm.shopifysync.simulator.SimulatedShop.PendingWebhook;
+import com.crm.shopifysync.simulator.WebhookDeliveries.Mode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Shopify, as far as this project meets it: the GraphQL Admin API ({@code POST /admin/api/{version}/graphql.json},
+ * authenticated by {@code X-Shopify-Access-Token}), bulk operation results served as signed, expiring JSONL
+ * downloads, and signed webhooks for the merchant's changes. A control API under {@code /simulator} creates shops,
+ * changes their data and injects faults. Usable in-process (tests) and as a program ({@link Main}, the demo).
+ */
+public final class ShopifySimulator implements AutoCloseable {
+
+    public record Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
+                          long operationStartDelayMillis, long webhookRetryDelayMillis) {
+
+        public static Options defaults() {
+            return new Options(0, null, null, null, AdminSchema.VERSION, 200, 1000);
+        }
+
+        public Options withPort(int port) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis);
+        }
+
+        public Options withWebhooks(String gatewayUrl, String webhookSecret) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis);
+        }
+    }
+
+    /** A shop to generate: its domain, the app's access token, the granted scopes and its size. */
+    public record ShopSpec(String domain, String accessToken, Set<String> scopes, int customers, int orders, long seed) {
+
+        public static final Set<String> ALL_SCOPES = Set.of("read_customers", "read_orders", "read_all_orders");
+    }
+
+    private static final Duration URL_VALIDITY = Duration.ofDays(7);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Options options;
+    private final Vertx vertx;
+    private final ExecutorService exports = Executors.newFixedThreadPool(2);
+    private final Map<String, SimulatedShop> shopsByDomain = new ConcurrentHashMap<>();
+    private final Map<String, SimulatedShop> shopsByToken = new ConcurrentHashMap<>();
+    private final Path dataDirectory;
+    private final String urlSecret = java.util.UUID.randomUUID().toString();
+    private final AdminApi adminApi;
+    private final WebhookDeliveries webhooks;
+    private HttpServer server;
+
+    public ShopifySimulator(Options options) {
+        this.options = options;
+        this.vertx = Vertx.vertx();
+        try {
+            this.dataDirectory = options.dataDirectory() != null ? Files.createDirectories(options.dataDirectory())
+                    : Files.createTempDirectory("shopify-simulator");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.webhooks = new WebhookDeliveries(vertx, options.gatewayUrl(), options.webhookSecret(), options.apiVersion(),
+                options.webhookRetryDelayMillis());
+        this.adminApi = new AdminApi(dataDirectory, exports, this::downloadUrl, this::bulkOperationFinished,
+                options.operationStartDelayMillis());
+    }
+
+    public ShopifySimulator start() {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setBodyLimit(10 * 1024 * 1024));
+        router.post("/admin/api/:version/graphql.json").handler(this::graphQl);
+        router.get("/bulk-results/:file").handler(this::download);
+        router.get("/simulator/health").handler(context -> json(context.response(), 200, Map.of("status", "UP")));
+        new ControlApi(this).routes(router);
+        server = vertx.createHttpServer().requestHandler(router).listen(options.port()).toCompletionStage()
+                .toCompletableFuture().join();
+        return this;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The Admin API URL of a shop, as the sync-service is configured with it. */
+    public String adminUrl() {
+        return "http://localhost:" + port();
+    }
+
+    public AdminApi adminApi() {
+        return adminApi;
+    }
+
+    public WebhookDeliveries webhooks() {
+        return webhooks;
+    }
+
+    public SimulatedShop addShop(ShopSpec spec) {
+        SimulatedShop shop = new SimulatedShop(spec.domain(), spec.accessToken(), spec.scopes(),
+                StoreGenerator.generate(spec.seed(), spec.customers(), spec.orders(), Instant.now()), Clock.systemUTC(), spec.seed());
+        Optional.ofNullable(shopsByDomain.put(spec.domain(), shop)).ifPresent(old -> shopsByToken.remove(old.accessToken()));
+        shopsByToken.put(spec.accessToken(), shop);
+        return shop;
+    }
+
+    public Optional<SimulatedShop> shop(String domain) {
+        return Optional.ofNullable(shopsByDomain.get(domain));
+    }
+
+    public java.util.Collection<SimulatedShop> shops() {
+        return shopsByDomain.values();
+    }
+
+    /** Sends a change's webhook to the configured gateway, delivered as {@code mode} says. */
+    public void deliver(SimulatedShop shop, PendingWebhook webhook, Mode mode, long delayMillis) {
+        webhooks.send(shop.domain(), webhook, mode, delayMillis);
+    }
+
+    // ---- GraphQL Admin API ----
+
+    private void graphQl(RoutingContext context) {
+        String version = context.pathParam("version");
+        SimulatedShop shop = Optional.ofNullable(context.request().getHeader("X-Shopify-Access-Token"))
+                .map(shopsByToken::get).orElse(null);
+        if (shop == null) {
+            json(context.response(), 401, Map.of("errors", "[API] Invalid API key or access token (unrecognized login or wrong password)"));
+            return;
+        }
+        Faults faults = shop.faults();
+        vertx.setTimer(Math.max(1, faults.responseDelayMillis()), id -> {
+            Faults current = shop.faults();
+            if (current.http429Count() > 0) {
+                shop.faults(current.withHttpFailuresUsed(1, 0));
+                AdminApi.Answer answer = adminApi.throttled(shop, 1, 429);
+                context.response().putHeader("Retry-After", "1");
+                json(context.response(), answer.status(), answer.body());
+                return;
+            }
+            if (current.http5xxCount() > 0) {
+                shop.faults(current.withHttpFailuresUsed(0, 1));
+                json(context.response(), 503, Map.of("errors", "Service Unavailable"));
+                return;
+            }
+            JsonObject request;
+            try {
+                request = context.body().asJsonObject();
+            } catch (RuntimeException e) {
+                request = null;
+            }
+            if (request == null || request.getString("query") == null) {
+                json(context.response(), 400, Map.of("errors", Map.of("query", "Required parameter missing or invalid")));
+                return;
+            }
+            JsonObject body = request;
+            vertx.<AdminApi.Answer>executeBlocking(() -> adminApi.execute(shop, version, body.getString("query"),
+                            body.getJsonObject("variables") == null ? Map.of() : body.getJsonObject("variables").getMap(),
+                            body.getString("operationName")), false)
+                    .onSuccess(answer -> json(context.response(), answer.status(), answer.body()))
+                    .onFailure(e -> json(context.response(), 500, Map.of("errors", List.of(Map.of("message", "Internal error: " + e)))));
+        });
+    }
+
+    // ---- bulk results ----
+
+    private String downloadUrl(BulkOperation operation) {
+        long expires = Instant.now().plus(URL_VALIDITY).getEpochSecond();
+        String name = operation.id() + ".jsonl";
+        return adminUrl() + "/bulk-results/" + name + "?Expires=" + expires + "&Signature=" + signature(name, expires);
+    }
+
+    private String signature(String name, long expires) {
+        return WebhookSignature.sign(urlSecret, (name + ":" + expires).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .replace('+', '-').replace('/', '_').replace("=", "");
+    }
+
+    /** Serves an operation's JSONL like a signed cloud-storage URL: streamed, with its length, until it expires. */
+    private void download(RoutingContext context) {
+        String name = context.pathParam("file");
+        String expiresParameter = context.request().getParam("Expires");
+        String signatureParameter = context.request().getParam("Signature");
+        long expires;
+        try {
+            expires = Long.parseLong(expiresParameter);
+        } catch (RuntimeException e) {
+            storageError(context.response(), 400, "MissingSecurityHeader", "Your request was missing a required header.");
+            return;
+        }
+        if (!signature(name, expires).equals(signatureParameter)) {
+            storageError(context.response(), 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+            return;
+        }
+        Optional<BulkOperation> operation = parseId(name).flatMap(adminApi::operation);
+        if (operation.isEmpty() || operation.get().file() == null) {
+            storageError(context.response(), 404, "NoSuchKey", "The specified key does not exist.");
+            return;
+        }
+        SimulatedShop shop = operation.get().shop();
+        if (Instant.now().getEpochSecond() > expires || shop.faults().expireUrls()) {
+            operation.get().expired();
+            storageError(context.response(), 400, "ExpiredToken", "The provided token has expired. Request signature expired at: "
+                    + Instant.ofEpochSecond(expires));
+            return;
+        }
+        Path file = operation.get().file();
+        long cut = shop.faults().cutDownloadAfterBytes();
+        HttpServerResponse response = context.response().putHeader("Content-Type", "application/jsonl");
+        if (cut <= 0) {
+            response.sendFile(file.toString());
+            return;
+        }
+        shop.faults(shop.faults().withoutDownloadCut());
+        vertx.<Buffer>executeBlocking(() -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                return Buffer.buffer(in.readNBytes((int) cut));
+            }
+        }, false).onSuccess(head -> {
+            try {
+                response.putHeader("Content-Length", Long.toString(Files.size(file)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            response.write(head).onComplete(written -> context.request().connection().close());
+        });
+    }
+
+    private static Optional<Long> parseId(String name) {
+        try {
+            return Optional.of(Long.parseLong(name.substring(0, name.indexOf('.'))));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void storageError(HttpServerResponse response, int status, String code, String message) {
+        response.setStatusCode(status).putHeader("Content-Type", "application/xml; charset=UTF-8")
+                .end("<?xml version='1.0' encoding='UTF-8'?><Error><Code>" + code + "</Code><Message>" + message + "</Message></Error>");
+    }
+
+    private void bulkOperationFinished(BulkOperation operation) {
+        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("admin_graphql_api_id", operation.gid());
+        payload.put("completed_at", Instant.now().toString());
+        payload.put("created_at", Instant.now().toString());
+        payload.put("error_code", Optional.ofNullable((String) operation.graphQl(null).get("errorCode"))
+                .map(code -> code.toLowerCase(Locale.ROOT)).orElse(null));
+        payload.put("status", operation.status().toLowerCase(Locale.ROOT));
+        payload.put("type", "query");
+        try {
+            webhooks.send(operation.shop().domain(), new PendingWebhook("bulk_operations/finish", JSON.writeValueAsBytes(payload)),
+                    Mode.NORMAL, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void json(HttpServerResponse response, int status, Object body) {
+        try {
+            response.setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonArray jsonArray(List<?> values) {
+        return new JsonArray(values);
+    }
+
+    @Override
+    public void close() {
+        exports.shutdownNow();
+        try {
+            exports.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
