@@ -46,14 +46,60 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
             List.of(new Column("line_items", "jsonb")), Optional.of(REPLACE_LINE_ITEMS));
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Line items of an ungrouped bulk export that came after their order's batch: they join the order only while it
+     * still holds that export's version ({@code line_items_source}); the ids that joined are returned.
+     */
+    private static final String ATTACH_LATE_LINE_ITEMS = "WITH items AS (SELECT * FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) "
+            + "AS item(order_shopify_id bigint, line_item_id bigint, admin_graphql_api_id text, product_id bigint, variant_id bigint, "
+            + "title text, variant_title text, sku text, vendor text, quantity integer, price numeric, total_discount numeric)) "
+            + "INSERT INTO order_line_items (shop_domain, order_shopify_id, shopify_id, admin_graphql_api_id, product_id, variant_id, "
+            + "title, variant_title, sku, vendor, quantity, price, total_discount) "
+            + "SELECT o.shop_domain, i.order_shopify_id, i.line_item_id, i.admin_graphql_api_id, i.product_id, i.variant_id, i.title, "
+            + "i.variant_title, i.sku, i.vendor, i.quantity, i.price, i.total_discount FROM items i JOIN orders o "
+            + "ON o.shop_domain = :shop AND o.shopify_id = i.order_shopify_id AND o.line_items_source = :source "
+            + "ON CONFLICT (shop_domain, order_shopify_id, shopify_id) DO UPDATE SET admin_graphql_api_id = EXCLUDED.admin_graphql_api_id, "
+            + "product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, title = EXCLUDED.title, "
+            + "variant_title = EXCLUDED.variant_title, sku = EXCLUDED.sku, vendor = EXCLUDED.vendor, quantity = EXCLUDED.quantity, "
+            + "price = EXCLUDED.price, total_discount = EXCLUDED.total_discount RETURNING shopify_id";
+
+    /** Attaches line items to orders holding the version from {@code source}; returns the line item ids attached. */
+    public Uni<java.util.Set<Long>> attachLateLineItems(String shopDomain, String source, Map<Long, List<ShopifyOrder.LineItem>> itemsByOrder) {
+        if (itemsByOrder.isEmpty()) {
+            return Uni.createFrom().item(java.util.Set.of());
+        }
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        itemsByOrder.forEach((orderId, items) -> items.forEach(item -> {
+            Map<String, Object> row = lineItemRow(item);
+            row.put("order_shopify_id", orderId);
+            rows.add(row);
+        }));
+        String json;
+        try {
+            json = JSON.writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return getSession().chain(session -> session.createNativeQuery(ATTACH_LATE_LINE_ITEMS, Long.class)
+                .setParameter("rows", json).setParameter("shop", shopDomain).setParameter("source", source)
+                .getResultList()).map(java.util.HashSet::new);
+    }
+
     /** Applies the orders (last write wins) in the session's transaction; line items follow the winning version. */
     public Uni<Void> upsert(List<RowsDocument.Row> orders) {
         return getSession().chain(session -> UPSERT.execute(session, orders));
     }
 
     public static RowsDocument.Row row(String shopDomain, ShopifyOrder order, Optional<Deduplication> deduplication) {
+        return row(shopDomain, order, deduplication, null);
+    }
+
+    /** @param lineItemsSource the bulk operation whose export this version (and its line items) comes from */
+    public static RowsDocument.Row row(String shopDomain, ShopifyOrder order, Optional<Deduplication> deduplication,
+                                       String lineItemsSource) {
         Map<String, Object> values = values(order);
         values.put("line_items", lineItemsJson(order.lineItems()));
+        values.put("line_items_source", lineItemsSource);
         return new RowsDocument.Row(shopDomain, order.shopifyId(), values, deduplication);
     }
 
@@ -73,27 +119,29 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
                 Sort.by("orderShopifyId").and("shopifyId"), shopDomain, orderIds).list();
     }
 
-    private static String lineItemsJson(List<ShopifyOrder.LineItem> lineItems) {
-        List<Map<String, Object>> rows = lineItems.stream().map(item -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("line_item_id", item.shopifyId());
-            row.put("admin_graphql_api_id", item.adminGraphqlApiId());
-            row.put("product_id", item.productId());
-            row.put("variant_id", item.variantId());
-            row.put("title", item.title());
-            row.put("variant_title", item.variantTitle());
-            row.put("sku", item.sku());
-            row.put("vendor", item.vendor());
-            row.put("quantity", item.quantity());
-            row.put("price", item.price());
-            row.put("total_discount", item.totalDiscount());
-            return row;
-        }).toList();
+    public static String lineItemsJson(List<ShopifyOrder.LineItem> lineItems) {
+        List<Map<String, Object>> rows = lineItems.stream().map(OrderRepository::lineItemRow).toList();
         try {
             return JSON.writeValueAsString(rows);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Object> lineItemRow(ShopifyOrder.LineItem item) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("line_item_id", item.shopifyId());
+        row.put("admin_graphql_api_id", item.adminGraphqlApiId());
+        row.put("product_id", item.productId());
+        row.put("variant_id", item.variantId());
+        row.put("title", item.title());
+        row.put("variant_title", item.variantTitle());
+        row.put("sku", item.sku());
+        row.put("vendor", item.vendor());
+        row.put("quantity", item.quantity());
+        row.put("price", item.price());
+        row.put("total_discount", item.totalDiscount());
+        return row;
     }
 
     private static Map<String, Object> values(ShopifyOrder order) {

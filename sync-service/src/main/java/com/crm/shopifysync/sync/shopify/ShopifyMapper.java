@@ -81,15 +81,18 @@ public final class ShopifyMapper {
     }
 
     public static ShopifyOrder order(JsonNode node, ShopifyPayload payload) {
+        return order(node, payload, children(node, "line_items", "lineItems"));
+    }
+
+    /** An order whose line items come separately: a bulk export's child lines ({@code __parentId}). */
+    public static ShopifyOrder order(JsonNode node, ShopifyPayload payload, List<JsonNode> lineItemNodes) {
         long id = requiredId(node, "order");
-        List<ShopifyOrder.LineItem> lineItems = children(node, "line_items", "lineItems").stream()
-                .map(ShopifyMapper::lineItem)
-                .toList();
+        List<ShopifyOrder.LineItem> lineItems = lineItemNodes.stream().map(ShopifyMapper::lineItem).toList();
         return new ShopifyOrder(
                 id,
                 gid("Order", id),
                 text(node, "name"),
-                wholeNumber(node, "order_number"),
+                orderNumber(node),
                 text(node, "email"),
                 field(node, "customer").flatMap(ShopifyJson::id).orElse(null),
                 lowerCase(node, "financial_status", "displayFinancialStatus"),
@@ -110,7 +113,17 @@ public final class ShopifyMapper {
                 payload);
     }
 
-    private static ShopifyOrder.LineItem lineItem(JsonNode node) {
+    /** REST's order_number; GraphQL has {@code number}, and Shopify documents order_number as number + 1000. */
+    private static Long orderNumber(JsonNode node) {
+        Long orderNumber = wholeNumber(node, "order_number");
+        if (orderNumber != null) {
+            return orderNumber;
+        }
+        Long number = wholeNumber(node, "number");
+        return number == null ? null : number + 1000;
+    }
+
+    public static ShopifyOrder.LineItem lineItem(JsonNode node) {
         long id = requiredId(node, "line item");
         return new ShopifyOrder.LineItem(
                 id,

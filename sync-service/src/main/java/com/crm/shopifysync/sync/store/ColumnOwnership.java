@@ -66,7 +66,9 @@ public final class ColumnOwnership {
             new Column("cancelled_at", "timestamptz"),
             new Column("closed_at", "timestamptz"),
             new Column("shopify_payload", "jsonb"),
-            new Column("shopify_payload_sha256", "text"));
+            new Column("shopify_payload_sha256", "text"),
+            // which bulk operation's export supplied the line items of this version (null: a webhook did)
+            new Column("line_items_source", "text"));
 
     public static final List<String> ORDER_SYNC_STATE = List.of("historical", "first_synced_at", "last_synced_at");
 

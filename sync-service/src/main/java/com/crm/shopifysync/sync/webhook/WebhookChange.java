@@ -31,6 +31,10 @@ sealed interface WebhookChange {
     record OrderUpsert(WebhookDelivery delivery, ShopifyOrder order) implements WebhookChange {
     }
 
+    /** A bulk operation ended (bulk_operations/finish): no row changes; a sync polling it looks at once. */
+    record BulkOperationFinished(WebhookDelivery delivery, String bulkOperationId) implements WebhookChange {
+    }
+
     /**
      * Decodes a delivery.
      *
@@ -48,6 +52,14 @@ sealed interface WebhookChange {
             }
             case "orders/create", "orders/updated" ->
                     new OrderUpsert(delivery, ShopifyMapper.order(ShopifyMapper.parse(body), payload));
+            case "bulk_operations/finish" -> {
+                JsonNode json = ShopifyMapper.parse(body);
+                String id = json.path("admin_graphql_api_id").asText("");
+                if (!id.startsWith("gid://shopify/BulkOperation/")) {
+                    throw new UnmappablePayloadException("bulk_operations/finish without a BulkOperation id");
+                }
+                yield new BulkOperationFinished(delivery, id);
+            }
             default -> throw new UnmappablePayloadException("unsupported topic " + delivery.topic());
         };
     }

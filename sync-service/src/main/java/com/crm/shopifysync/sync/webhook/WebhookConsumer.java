@@ -2,6 +2,7 @@ package com.crm.shopifysync.sync.webhook;
 
 import com.crm.shopifysync.model.WebhookDelivery;
 import com.crm.shopifysync.model.WebhookHeaders;
+import com.crm.shopifysync.sync.bulk.SyncRunner;
 import com.crm.shopifysync.sync.shopify.UnmappablePayloadException;
 import com.crm.shopifysync.sync.store.DatabaseFailures;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -58,11 +59,13 @@ public class WebhookConsumer {
     private final WebhookWriter writer;
     private final DeadLetterWriter deadLetters;
     private final WebhookMetrics metrics;
+    private final SyncRunner syncs;
 
-    public WebhookConsumer(WebhookWriter writer, DeadLetterWriter deadLetters, WebhookMetrics metrics) {
+    public WebhookConsumer(WebhookWriter writer, DeadLetterWriter deadLetters, WebhookMetrics metrics, SyncRunner syncs) {
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.syncs = syncs;
     }
 
     /** A record and what it decoded to. */
@@ -180,14 +183,18 @@ public class WebhookConsumer {
         return unis.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(unis).andFailFast().replaceWithVoid();
     }
 
-    private static WebhookChange decode(KafkaRecord<String, byte[]> record) {
+    private WebhookChange decode(KafkaRecord<String, byte[]> record) {
         WebhookDelivery delivery;
         try {
             delivery = WebhookDelivery.fromHeaders(name -> header(record, name));
         } catch (IllegalArgumentException e) {
             throw new UnmappablePayloadException(e.getMessage(), e);
         }
-        return WebhookChange.decode(delivery, record.getPayload() == null ? new byte[0] : record.getPayload());
+        WebhookChange change = WebhookChange.decode(delivery, record.getPayload() == null ? new byte[0] : record.getPayload());
+        if (change instanceof WebhookChange.BulkOperationFinished finished) {
+            syncs.bulkOperationFinished(finished.bulkOperationId());
+        }
+        return change;
     }
 
     private static String topic(KafkaRecord<String, byte[]> record) {

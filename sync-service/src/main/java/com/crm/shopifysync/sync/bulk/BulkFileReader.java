@@ -1,0 +1,173 @@
+package com.crm.shopifysync.sync.bulk;
+
+import com.crm.shopifysync.model.ResourceIds;
+import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
+import com.crm.shopifysync.sync.customer.CustomerRepository;
+import com.crm.shopifysync.sync.order.OrderRepository;
+import com.crm.shopifysync.sync.shopify.ShopifyCustomer;
+import com.crm.shopifysync.sync.shopify.ShopifyMapper;
+import com.crm.shopifysync.sync.shopify.ShopifyOrder;
+import com.crm.shopifysync.sync.shopify.ShopifyPayload;
+import com.crm.shopifysync.sync.store.RowsDocument;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Streams a bulk JSONL file into batches: memory holds one batch (and the line items still waiting for their
+ * order), whatever the file's size. Children are assembled by {@code __parentId} wherever they are: after their
+ * parent in the same batch (grouped output), before it (they wait for it), or in a later batch (they join an order
+ * that still holds this export's version). A batch is cut only before a root line, so grouped children never part
+ * from their parent.
+ */
+final class BulkFileReader {
+
+    /** Where a file's reading stands. */
+    record Outcome(long lines, long roots, long orphanedLineItems) {
+    }
+
+    private final UUID runId;
+    private final String owner;
+    private final String shopDomain;
+    private final Resource resource;
+    private final String bulkOperationId;
+    private final boolean recordSeen;
+    private final int batchLines;
+    private final Function<BulkBatch, Set<Long>> writer;
+
+    /** Line items (with their line number) waiting for their order, by order id. */
+    private final Map<Long, List<Child>> waiting = new LinkedHashMap<>();
+
+    private record Child(long line, ShopifyOrder.LineItem item) {
+    }
+
+    private record Root(long line, JsonNode node, ShopifyPayload payload, List<JsonNode> children) {
+    }
+
+    BulkFileReader(UUID runId, String owner, String shopDomain, Resource resource, String bulkOperationId, boolean recordSeen,
+                   int batchLines, Function<BulkBatch, Set<Long>> writer) {
+        this.runId = runId;
+        this.owner = owner;
+        this.shopDomain = shopDomain;
+        this.resource = resource;
+        this.bulkOperationId = bulkOperationId;
+        this.recordSeen = recordSeen;
+        this.batchLines = batchLines;
+        this.writer = writer;
+    }
+
+    /** Applies the file from the line after {@code skipLines}; an IOException leaves every committed batch in place. */
+    Outcome read(InputStream file, long skipLines) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(file, StandardCharsets.UTF_8), 1 << 16);
+        Map<Long, Root> roots = new LinkedHashMap<>();
+        List<JsonNode> children = new ArrayList<>();
+        List<Long> childLines = new ArrayList<>();
+        long lineNumber = 0;
+        long batchSize = 0;
+        long rootsApplied = 0;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            lineNumber++;
+            if (lineNumber <= skipLines || line.isBlank()) {
+                continue;
+            }
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            JsonNode node = ShopifyMapper.parse(bytes);
+            boolean isChild = node.has("__parentId");
+            if (!isChild && batchSize >= batchLines) {
+                rootsApplied += flush(roots, children, childLines, lineNumber - 1);
+                batchSize = 0;
+            }
+            if (isChild) {
+                children.add(node);
+                childLines.add(lineNumber);
+            } else {
+                long id = ResourceIds.fromGid(node.path("id").asText())
+                        .orElseThrow(() -> new ShopifyCallFailed("bulk line without a GID: " + node.path("id"), true));
+                roots.put(id, new Root(lineNumber, node, ShopifyPayload.of(bytes), new ArrayList<>()));
+            }
+            batchSize++;
+        }
+        if (batchSize > 0 || !waiting.isEmpty()) {
+            rootsApplied += flush(roots, children, childLines, lineNumber);
+        }
+        long orphans = waiting.values().stream().mapToLong(List::size).sum();
+        waiting.clear();
+        return new Outcome(lineNumber, rootsApplied, orphans);
+    }
+
+    private long flush(Map<Long, Root> roots, List<JsonNode> children, List<Long> childLines, long lastLine) {
+        Map<Long, List<ShopifyOrder.LineItem>> late = new LinkedHashMap<>();
+        Map<Long, Long> lateLines = new LinkedHashMap<>();
+        for (int i = 0; i < children.size(); i++) {
+            JsonNode child = children.get(i);
+            long parent = ResourceIds.fromGid(child.path("__parentId").asText()).orElse(-1L);
+            Root root = roots.get(parent);
+            if (root != null) {
+                root.children().add(child);
+            } else if (child.path("id").asText().startsWith("gid://shopify/LineItem/")) {
+                waiting.computeIfAbsent(parent, id -> new ArrayList<>()).add(new Child(childLines.get(i), ShopifyMapper.lineItem(child)));
+            }
+        }
+        List<RowsDocument.Row> rows = new ArrayList<>(roots.size());
+        List<Long> seen = new ArrayList<>();
+        Instant cursor = null;
+        for (Map.Entry<Long, Root> entry : roots.entrySet()) {
+            Root root = entry.getValue();
+            List<Child> before = waiting.remove(entry.getKey());
+            Instant updatedAt;
+            if (resource == Resource.CUSTOMERS) {
+                ShopifyCustomer customer = ShopifyMapper.customer(root.node(), root.payload());
+                rows.add(CustomerRepository.row(shopDomain, customer, Optional.empty()));
+                updatedAt = customer.updatedAt() == null ? null : customer.updatedAt().toInstant();
+                if (recordSeen) {
+                    seen.add(customer.shopifyId());
+                }
+            } else {
+                ShopifyOrder order = ShopifyMapper.order(root.node(), root.payload(), root.children());
+                if (before != null) {
+                    List<ShopifyOrder.LineItem> items = new ArrayList<>(before.stream().map(Child::item).toList());
+                    items.addAll(order.lineItems());
+                    order = withLineItems(order, items);
+                }
+                rows.add(OrderRepository.row(shopDomain, order, Optional.empty(), bulkOperationId));
+                updatedAt = order.updatedAt() == null ? null : order.updatedAt().toInstant();
+            }
+            if (updatedAt != null && (cursor == null || updatedAt.isAfter(cursor))) {
+                cursor = updatedAt;
+            }
+        }
+        waiting.forEach((orderId, items) -> {
+            late.put(orderId, items.stream().map(Child::item).toList());
+            items.forEach(child -> lateLines.put(child.item().shopifyId(), child.line()));
+        });
+        long count = roots.size();
+        Set<Long> attached = writer.apply(new BulkBatch(runId, owner, shopDomain, resource, bulkOperationId, rows, late, lateLines,
+                lastLine, count, cursor, seen));
+        waiting.values().forEach(items -> items.removeIf(child -> attached.contains(child.item().shopifyId())));
+        waiting.values().removeIf(List::isEmpty);
+        roots.clear();
+        children.clear();
+        childLines.clear();
+        return count;
+    }
+
+    private static ShopifyOrder withLineItems(ShopifyOrder order, List<ShopifyOrder.LineItem> items) {
+        return new ShopifyOrder(order.shopifyId(), order.adminGraphqlApiId(), order.name(), order.orderNumber(), order.email(),
+                order.customerShopifyId(), order.financialStatus(), order.fulfillmentStatus(), order.currency(), order.totalPrice(),
+                order.subtotalPrice(), order.totalTax(), order.totalDiscounts(), order.tags(), order.cancelReason(), order.createdAt(),
+                order.updatedAt(), order.processedAt(), order.cancelledAt(), order.closedAt(), items, order.payload());
+    }
+}

@@ -1,0 +1,48 @@
+package com.crm.shopifysync.sync.bulk;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How bulk syncs run: batch size, polling, leases, retries (see application.properties for why each default). */
+@ConfigMapping(prefix = "sync.bulk")
+public interface BulkSyncConfig {
+
+    /** Lines of a bulk file applied per transaction (and per checkpoint). */
+    @WithDefault("2000")
+    int batchLines();
+
+    /** First wait between polls of a running bulk operation; it doubles up to {@link #pollMaximum()}. */
+    @WithDefault("1s")
+    Duration pollInitial();
+
+    @WithDefault("15s")
+    Duration pollMaximum();
+
+    /** How long a replica owns a running sync without renewing; after it, another replica resumes the sync. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** Incremental syncs read from the cursor minus this, for clock skew and changes committed late in Shopify. */
+    @WithDefault("5m")
+    Duration overlap();
+
+    /** Attempts of one GraphQL call (throttling, HTTP 429/5xx, network) before the sync fails, resumably. */
+    @WithDefault("8")
+    int callAttempts();
+
+    @WithDefault("500ms")
+    Duration retryBackoff();
+
+    /** Downloads of one file that may break before the sync fails, resumably. */
+    @WithDefault("5")
+    int downloadAttempts();
+
+    /** Replacement bulk operations per resource and run (after failures or expired results) before the sync fails. */
+    @WithDefault("3")
+    int restarts();
+
+    /** Ask Shopify to keep children after their parent (exact cursor resumption); see BulkQueries. */
+    @WithDefault("true")
+    boolean groupObjects();
+}

@@ -1,0 +1,240 @@
+package com.crm.shopifysync.sync.bulk;
+
+import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Sync runs, their leases and their operations' checkpoints in PostgreSQL. The lease is what makes "one sync per
+ * shop across all replicas" hold: a partial unique index allows one running run per shop, and a replica works on
+ * a run only while its lease is current.
+ */
+@ApplicationScoped
+public class SyncRunStore {
+
+    /** A start refused because the shop already has a running sync. */
+    public record Started(Optional<SyncRun> run, Optional<SyncRun> alreadyRunning) {
+    }
+
+    private final Pool pool;
+
+    public SyncRunStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> registerShop(String domain, String adminUrl, String apiVersion) {
+        return pool.preparedQuery("INSERT INTO shops (shop_domain, admin_url, api_version) VALUES ($1, $2, $3) "
+                        + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version")
+                .execute(Tuple.of(domain, adminUrl, apiVersion)).replaceWithVoid();
+    }
+
+    /**
+     * Starts a sync of the shop owned by {@code owner}: a failed sync is resumed from its checkpoints (unless a full
+     * sync is asked for), otherwise a new run reads what changed since the shop's cursors minus {@code overlap}; a
+     * shop that never completed a sync gets an initial one.
+     */
+    public Uni<Started> start(String shop, boolean full, String owner, Duration lease, Duration overlap) {
+        return pool.withTransaction(connection -> latest(connection, shop).chain(latest -> {
+            if (latest.isPresent() && latest.get().state().equals(SyncRun.RUNNING)) {
+                return Uni.createFrom().item(new Started(Optional.empty(), latest));
+            }
+            if (!full && latest.isPresent() && latest.get().state().equals(SyncRun.FAILED)) {
+                return connection.preparedQuery("UPDATE sync_runs SET state = 'running', failure_reason = NULL, finished_at = NULL, "
+                                + "lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 RETURNING " + SyncRun.COLUMNS)
+                        .execute(Tuple.of(latest.get().id(), owner, lease.toMillis()))
+                        .map(rows -> new Started(Optional.of(SyncRun.from(rows.iterator().next())), Optional.empty()));
+            }
+            return connection.preparedQuery("INSERT INTO sync_runs (id, shop_domain, mode, state, customers_since, orders_since, "
+                            + "lease_owner, lease_expires_at) SELECT $1, s.shop_domain, "
+                            + "CASE WHEN $2 THEN 'full' WHEN s.last_successful_sync_at IS NULL THEN 'initial' ELSE 'incremental' END, 'running', "
+                            + "CASE WHEN $2 THEN NULL ELSE s.customers_cursor - $5 * interval '1 millisecond' END, "
+                            + "CASE WHEN $2 THEN NULL ELSE s.orders_cursor - $5 * interval '1 millisecond' END, "
+                            + "$3, now() + $4 * interval '1 millisecond' FROM shops s WHERE s.shop_domain = $6 RETURNING " + SyncRun.COLUMNS)
+                    .execute(Tuple.tuple().addUUID(UUID.randomUUID()).addBoolean(full).addString(owner).addLong(lease.toMillis())
+                            .addLong(overlap.toMillis()).addString(shop))
+                    .map(rows -> {
+                        if (rows.size() == 0) {
+                            throw new UnknownShopException(shop);
+                        }
+                        return new Started(Optional.of(SyncRun.from(rows.iterator().next())), Optional.empty());
+                    });
+        })).onFailure(SyncRunStore::isUniqueViolation).recoverWithUni(() -> running(shop)
+                .map(running -> new Started(Optional.empty(), running)));
+    }
+
+    /** The shop has never had a sync: the first one starts by itself. */
+    public Uni<Boolean> neverSynced(String shop) {
+        return pool.preparedQuery("SELECT NOT EXISTS (SELECT 1 FROM sync_runs WHERE shop_domain = $1)").execute(Tuple.of(shop))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** Takes over one running sync whose owner stopped renewing its lease (crashed, or released it on shutdown). */
+    public Uni<Optional<SyncRun>> claimAbandoned(String owner, Duration lease) {
+        return pool.preparedQuery("UPDATE sync_runs SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond' "
+                        + "WHERE id = (SELECT id FROM sync_runs WHERE state = 'running' AND lease_expires_at < now() "
+                        + "ORDER BY started_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + SyncRun.COLUMNS)
+                .execute(Tuple.of(owner, lease.toMillis())).map(SyncRunStore::first);
+    }
+
+    /** Extends the lease; false when this replica no longer owns the run (another one took it over). */
+    public Uni<Boolean> renew(UUID run, String owner, Duration lease) {
+        return pool.preparedQuery("UPDATE sync_runs SET lease_expires_at = now() + $3 * interval '1 millisecond' "
+                        + "WHERE id = $1 AND lease_owner = $2 AND state = 'running'")
+                .execute(Tuple.of(run, owner, lease.toMillis())).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Lets another replica resume the run at once (graceful shutdown). */
+    public Uni<Void> release(UUID run, String owner) {
+        return pool.preparedQuery("UPDATE sync_runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1 AND lease_owner = $2")
+                .execute(Tuple.of(run, owner)).replaceWithVoid();
+    }
+
+    public Uni<Optional<SyncRun>> latest(String shop) {
+        return pool.withConnection(connection -> latest(connection, shop));
+    }
+
+    public Uni<Optional<SyncRun>> running(String shop) {
+        return pool.preparedQuery("SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 AND state = 'running'")
+                .execute(Tuple.of(shop)).map(SyncRunStore::first);
+    }
+
+    public Uni<Optional<SyncRun>> run(UUID id) {
+        return pool.preparedQuery("SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE id = $1").execute(Tuple.of(id))
+                .map(SyncRunStore::first);
+    }
+
+    public Uni<Void> totals(UUID run, long customers, long orders, String[] scopes, boolean ordersLimited) {
+        return pool.withTransaction(connection -> connection.preparedQuery(
+                        "UPDATE sync_runs SET customers_total = $2, orders_total = $3 WHERE id = $1")
+                .execute(Tuple.of(run, customers, orders))
+                .chain(() -> connection.preparedQuery("UPDATE shops SET access_scopes = $2, orders_limited_to_60_days = $3 "
+                                + "WHERE shop_domain = (SELECT shop_domain FROM sync_runs WHERE id = $1)")
+                        .execute(Tuple.of(run, scopes, ordersLimited)))
+                .replaceWithVoid());
+    }
+
+    public Uni<Void> phase(UUID run, String phase) {
+        return pool.preparedQuery("UPDATE sync_runs SET phase = $2 WHERE id = $1").execute(Tuple.of(run, phase)).replaceWithVoid();
+    }
+
+    public Uni<SyncOperation> operation(UUID run, Resource resource) {
+        return pool.preparedQuery("INSERT INTO sync_operations (run_id, resource) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(run, resource.field()))
+                .chain(() -> pool.preparedQuery("SELECT * FROM sync_operations WHERE run_id = $1 AND resource = $2")
+                        .execute(Tuple.of(run, resource.field())))
+                .map(rows -> SyncOperation.from(rows.iterator().next()));
+    }
+
+    /** Records a new bulk operation of the run (its file starts at line 0). */
+    public Uni<Void> operationStarted(UUID run, Resource resource, String bulkOperationId) {
+        return pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $3, status = 'CREATED', url = NULL, "
+                        + "partial_data_url = NULL, lines_applied = 0 WHERE run_id = $1 AND resource = $2")
+                .execute(Tuple.of(run, resource.field(), bulkOperationId)).replaceWithVoid();
+    }
+
+    public Uni<Void> operationStatus(UUID run, Resource resource, String status, String url, String partialDataUrl) {
+        return pool.preparedQuery("UPDATE sync_operations SET status = $3, url = $4, partial_data_url = $5 WHERE run_id = $1 AND resource = $2")
+                .execute(Tuple.of(run, resource.field(), status, url, partialDataUrl)).replaceWithVoid();
+    }
+
+    /** The operation's results are gone or failed: a replacement will export from the cursor. */
+    public Uni<Void> operationAbandoned(UUID run, Resource resource) {
+        return pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
+                        + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1 WHERE run_id = $1 AND resource = $2")
+                .execute(Tuple.of(run, resource.field())).replaceWithVoid();
+    }
+
+    public Uni<Void> operationCompleted(UUID run, Resource resource) {
+        return pool.preparedQuery("UPDATE sync_operations SET completed = true WHERE run_id = $1 AND resource = $2")
+                .execute(Tuple.of(run, resource.field())).replaceWithVoid();
+    }
+
+    /**
+     * Ends a run successfully: the shop's cursors move to the latest updated_at applied, the first success sets the
+     * cutover (and marks older orders historical), and a full sync soft-deletes the customers its export lacked (and
+     * restores those it had, if they were deleted before it started).
+     */
+    public Uni<SyncRun> succeeded(UUID run, String summary) {
+        return pool.withTransaction(connection -> connection.preparedQuery(
+                        "UPDATE sync_runs SET state = 'succeeded', phase = 'done', finished_at = now(), summary = $2, lease_owner = NULL "
+                                + "WHERE id = $1 RETURNING " + SyncRun.COLUMNS).execute(Tuple.of(run, summary))
+                .map(rows -> SyncRun.from(rows.iterator().next()))
+                .call(done -> connection.preparedQuery("UPDATE shops s SET "
+                                + "customers_cursor = GREATEST(s.customers_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
+                                + "orders_cursor = GREATEST(s.orders_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
+                                + "sync_started_at = COALESCE(s.sync_started_at, $3), last_successful_sync_at = now() "
+                                + "WHERE s.shop_domain = $2")
+                        .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC))))
+                .call(done -> connection.preparedQuery("UPDATE orders SET historical = true WHERE shop_domain = $1 AND NOT historical "
+                                + "AND shopify_created_at < (SELECT sync_started_at FROM shops WHERE shop_domain = $1)")
+                        .execute(Tuple.of(done.shopDomain())))
+                .call(done -> !done.mode().equals(SyncRun.FULL) ? Uni.createFrom().voidItem() : connection.preparedQuery(
+                                "UPDATE customers c SET deleted_at = now(), last_synced_at = now() WHERE c.shop_domain = $2 AND c.deleted_at IS NULL "
+                                        + "AND c.shopify_created_at < $3 AND NOT EXISTS (SELECT 1 FROM sync_seen_customers s WHERE s.run_id = $1 AND s.shopify_id = c.shopify_id)")
+                        .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC)))
+                        .chain(() -> connection.preparedQuery("UPDATE customers c SET deleted_at = NULL, last_synced_at = now() FROM sync_seen_customers s "
+                                        + "WHERE s.run_id = $1 AND c.shop_domain = $2 AND c.shopify_id = s.shopify_id AND c.deleted_at < $3")
+                                .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC))))
+                        .chain(() -> connection.preparedQuery("DELETE FROM sync_seen_customers WHERE run_id = $1").execute(Tuple.of(run)))
+                        .replaceWithVoid()));
+    }
+
+    /** Ends a run as failed, with the reason the status shows; its checkpoints stay for the resume. */
+    public Uni<Void> failed(UUID run, String reason) {
+        return pool.preparedQuery("UPDATE sync_runs SET state = 'failed', finished_at = now(), failure_reason = $2, lease_owner = NULL WHERE id = $1")
+                .execute(Tuple.of(run, reason)).replaceWithVoid();
+    }
+
+    public Uni<Optional<ShopState>> shop(String shop) {
+        return pool.preparedQuery("SELECT shop_domain, sync_started_at, last_successful_sync_at, access_scopes, "
+                        + "orders_limited_to_60_days FROM shops WHERE shop_domain = $1").execute(Tuple.of(shop))
+                .map(rows -> first(rows, row -> new ShopState(row.getString("shop_domain"), SyncRun.instant(row, "sync_started_at"),
+                        SyncRun.instant(row, "last_successful_sync_at"),
+                        row.getArrayOfStrings("access_scopes") == null ? null : java.util.List.of(row.getArrayOfStrings("access_scopes")),
+                        row.getBoolean("orders_limited_to_60_days"))));
+    }
+
+    /** What the shops table says of a shop's sync. */
+    public record ShopState(String shopDomain, Instant syncStartedAt, Instant lastSuccessfulSyncAt, java.util.List<String> accessScopes,
+                            boolean ordersLimitedTo60Days) {
+    }
+
+    private static Uni<Optional<SyncRun>> latest(SqlConnection connection, String shop) {
+        return connection.preparedQuery("SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 ORDER BY started_at DESC LIMIT 1")
+                .execute(Tuple.of(shop)).map(SyncRunStore::first);
+    }
+
+    private static Optional<SyncRun> first(RowSet<Row> rows) {
+        return first(rows, SyncRun::from);
+    }
+
+    private static <T> Optional<T> first(RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(mapper.apply(rows.iterator().next()));
+    }
+
+    private static boolean isUniqueViolation(Throwable failure) {
+        return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+    }
+
+    /** A sync was asked for a shop that is not configured. */
+    public static class UnknownShopException extends RuntimeException {
+        public UnknownShopException(String shop) {
+            super("unknown shop " + shop);
+        }
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}
