@@ -87,8 +87,9 @@ public final class SimulatedShop {
         this.faults = faults;
     }
 
+    /** Shopify's clock, in the whole seconds its timestamps carry. */
     public Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     // ---- reading, as the Admin API sees the shop ----
@@ -233,7 +234,7 @@ public final class SimulatedShop {
 
     /** A change's {@code updated_at}: now, but always after the previous version's (Shopify's clock only moves on). */
     private Instant later(Instant previous) {
-        Instant now = now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant now = now();
         return now.isAfter(previous) ? now : previous.plusSeconds(1);
     }
 

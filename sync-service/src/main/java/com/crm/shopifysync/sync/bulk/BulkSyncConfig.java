@@ -42,6 +42,14 @@ public interface BulkSyncConfig {
     @WithDefault("3")
     int restarts();
 
+    /** How often each replica looks for syncs whose lease expired (to resume them). */
+    @WithDefault("5s")
+    Duration takeoverCheck();
+
+    /** How often configured shops are registered and, if never synced, given their initial sync. */
+    @WithDefault("30s")
+    Duration initialSyncCheck();
+
     /** Ask Shopify to keep children after their parent (exact cursor resumption); see BulkQueries. */
     @WithDefault("true")
     boolean groupObjects();

@@ -20,7 +20,7 @@ public class BulkWriter {
 
     private static final String CHECKPOINT = "UPDATE sync_operations SET lines_applied = :lines, "
             + "rows_applied = rows_applied + :roots, "
-            + "cursor_updated_at = GREATEST(cursor_updated_at, CAST(:cursor AS timestamptz)) "
+            + "cursor_updated_at = GREATEST(cursor_updated_at, CAST(CAST(:cursor AS text) AS timestamptz)) "
             + "WHERE run_id = CAST(:run AS uuid) AND resource = :resource "
             + "AND EXISTS (SELECT 1 FROM sync_runs WHERE id = CAST(:run AS uuid) AND lease_owner = :owner AND state = 'running')";
     private static final String PROGRESS = "UPDATE sync_runs SET phase = :resource, "

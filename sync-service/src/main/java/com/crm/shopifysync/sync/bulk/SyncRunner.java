@@ -152,17 +152,17 @@ public class SyncRunner {
             }
             try (ShopifyAdminClient client = new ShopifyAdminClient(run.shopDomain(), shop.get().adminUrlOrDefault(),
                     shopify.apiVersion(), shop.get().accessToken(), config.callAttempts(), config.retryBackoff(), metrics::throttled)) {
-                SyncRun current = await(store.run(run.id())).orElseThrow();
+                SyncRun current = await(() -> store.run(run.id())).orElseThrow();
                 if (current.customersTotal() == null) {
                     count(current, client);
                 }
                 for (Resource resource : Resource.values()) {
                     syncResource(current, resource, client);
                 }
-                SyncRun counted = await(store.run(run.id())).orElseThrow();
+                SyncRun counted = await(() -> store.run(run.id())).orElseThrow();
                 String summary = String.format(Locale.ROOT, "Sync complete: %,d customers, %,d orders imported",
                         counted.customersSynced(), counted.ordersSynced());
-                await(store.succeeded(run.id(), summary));
+                await(() -> store.succeeded(run.id(), summary));
                 metrics.runEnded("succeeded");
                 LOG.infof("%s: %s", run.shopDomain(), summary);
             }
@@ -171,11 +171,11 @@ public class SyncRunner {
         } catch (RuntimeException e) {
             if (stopping || Thread.currentThread().isInterrupted()) {
                 LOG.infof("sync %s of %s stopped by shutdown; another replica resumes it", run.id(), run.shopDomain());
-                awaitQuietly(store.release(run.id(), owner));
+                awaitQuietly(() -> store.release(run.id(), owner));
             } else {
                 String reason = e instanceof ShopifyCallFailed ? e.getMessage() : "unexpected failure: " + e;
                 LOG.errorf(e instanceof ShopifyCallFailed ? null : e, "sync %s of %s failed: %s", run.id(), run.shopDomain(), reason);
-                awaitQuietly(store.failed(run.id(), reason));
+                awaitQuietly(() -> store.failed(run.id(), reason));
                 metrics.runEnded("failed");
             }
         } finally {
@@ -187,7 +187,7 @@ public class SyncRunner {
 
     private void renewLease(SyncRun run) {
         try {
-            if (!await(store.renew(run.id(), owner, config.lease()))) {
+            if (!await(() -> store.renew(run.id(), owner, config.lease()))) {
                 Future<?> work = running.get(run.id());
                 if (work != null) {
                     LOG.warnf("lost the lease of sync %s; stopping here", run.id());
@@ -209,11 +209,11 @@ public class SyncRunner {
         JsonArray scopes = data.getJsonObject("currentAppInstallation").getJsonArray("accessScopes");
         String[] handles = scopes.stream().map(scope -> ((JsonObject) scope).getString("handle")).toArray(String[]::new);
         boolean limited = !List.of(handles).contains("read_all_orders");
-        await(store.totals(run.id(), customers, orders, handles, limited));
+        await(() -> store.totals(run.id(), customers, orders, handles, limited));
     }
 
     private void syncResource(SyncRun run, Resource resource, ShopifyAdminClient client) {
-        SyncOperation operation = await(store.operation(run.id(), resource));
+        SyncOperation operation = await(() -> store.operation(run.id(), resource));
         while (!operation.completed()) {
             if (operation.bulkOperationId() == null) {
                 if (operation.restarts() > config.restarts()) {
@@ -221,21 +221,21 @@ public class SyncRunner {
                             + " times; the sync resumes from its checkpoint when started again", false);
                 }
                 String id = runBulkQuery(client, resource, operation.cursor() != null ? operation.cursor() : run.since(resource));
-                await(store.operationStarted(run.id(), resource, id));
-                await(store.phase(run.id(), resource.field()));
-                operation = await(store.operation(run.id(), resource));
+                await(() -> store.operationStarted(run.id(), resource, id));
+                await(() -> store.phase(run.id(), resource.field()));
+                operation = await(() -> store.operation(run.id(), resource));
             }
             JsonObject state = awaitFinished(client, operation.bulkOperationId());
             String status = state.getString("status");
             String url = text(state, "url");
             String partialDataUrl = text(state, "partialDataUrl");
-            await(store.operationStatus(run.id(), resource, status, url, partialDataUrl));
+            await(() -> store.operationStatus(run.id(), resource, status, url, partialDataUrl));
             String errorCode = Optional.ofNullable(text(state, "errorCode")).orElse(status);
             if (status.equals("COMPLETED")) {
                 if (url == null || download(run, resource, operation, url)) {
-                    await(store.operationCompleted(run.id(), resource));
+                    await(() -> store.operationCompleted(run.id(), resource));
                 } else {
-                    await(store.operationAbandoned(run.id(), resource));
+                    await(() -> store.operationAbandoned(run.id(), resource));
                 }
             } else if (errorCode.equals("ACCESS_DENIED")) {
                 throw new ShopifyCallFailed("Shopify denied access to the " + resource.field()
@@ -248,9 +248,9 @@ public class SyncRunner {
                 if (partialDataUrl != null) {
                     download(run, resource, operation, partialDataUrl);
                 }
-                await(store.operationAbandoned(run.id(), resource));
+                await(() -> store.operationAbandoned(run.id(), resource));
             }
-            operation = await(store.operation(run.id(), resource));
+            operation = await(() -> store.operation(run.id(), resource));
         }
     }
 
@@ -315,7 +315,7 @@ public class SyncRunner {
     private boolean download(SyncRun run, Resource resource, SyncOperation operation, String url) {
         String lastFailure = null;
         for (int attempt = 1; attempt <= config.downloadAttempts(); attempt++) {
-            SyncOperation checkpoint = await(store.operation(run.id(), resource));
+            SyncOperation checkpoint = await(() -> store.operation(run.id(), resource));
             try {
                 HttpResponse<InputStream> response = downloads.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
@@ -331,7 +331,7 @@ public class SyncRunner {
                         BulkFileReader reader = new BulkFileReader(run.id(), owner, run.shopDomain(), resource,
                                 operation.bulkOperationId(), run.mode().equals(SyncRun.FULL) && resource == Resource.CUSTOMERS,
                                 config.batchLines(), batch -> {
-                                    Set<Long> attached = await(writer.apply(batch));
+                                    Set<Long> attached = await(() -> writer.apply(batch));
                                     metrics.rowsApplied(resource, batch.rows().size());
                                     return attached;
                                 });
@@ -376,9 +376,9 @@ public class SyncRunner {
     }
 
     /** Runs reactive database work from this worker thread and waits for it (on a Vert.x context, as it needs). */
-    private static <T> T await(Uni<T> uni) {
+    private static <T> T await(java.util.function.Supplier<Uni<T>> uni) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> uni);
+            return VertxContextSupport.subscribeAndAwait(uni);
         } catch (Throwable e) {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
@@ -387,7 +387,7 @@ public class SyncRunner {
         }
     }
 
-    private static void awaitQuietly(Uni<?> uni) {
+    private static <T> void awaitQuietly(java.util.function.Supplier<Uni<T>> uni) {
         try {
             await(uni);
         } catch (RuntimeException e) {

@@ -45,8 +45,23 @@ final class ShopAssertions {
             expectedOrders.put(order.id(), new OrderFacts(order.updatedAt(), order.totalPrice().setScale(2), order.customerId(),
                     order.lineItems().size()));
         }
-        assertThat(customers(shop.domain())).isEqualTo(expectedCustomers);
-        assertThat(orders(shop.domain())).isEqualTo(expectedOrders);
+        assertSame("customers", customers(shop.domain()), expectedCustomers);
+        assertSame("orders", orders(shop.domain()), expectedOrders);
+    }
+
+    /** Equal maps, or a failure naming the first differences (not tens of thousands of entries). */
+    private static <V> void assertSame(String what, Map<Long, V> actual, Map<Long, V> expected) {
+        java.util.List<String> differences = new java.util.ArrayList<>();
+        expected.forEach((id, value) -> {
+            if (!actual.containsKey(id)) {
+                differences.add("missing " + id + " " + value);
+            } else if (!actual.get(id).equals(value)) {
+                differences.add(id + ": expected " + value + " but was " + actual.get(id));
+            }
+        });
+        actual.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(id -> differences.add("unexpected " + id + " " + actual.get(id)));
+        assertThat(differences.subList(0, Math.min(10, differences.size()))).as("%s: %d in the database, %d in Shopify; first differences of %d", what, actual.size(),
+                expected.size(), differences.size()).isEmpty();
     }
 
     static Map<Long, CustomerFacts> customers(String shop) throws SQLException {
@@ -74,9 +89,8 @@ final class ShopAssertions {
             statement.setString(1, shop);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    long customer = result.getLong(4);
                     rows.put(result.getLong(1), new OrderFacts(result.getTimestamp(2).toInstant(), result.getBigDecimal(3).setScale(2),
-                            result.wasNull() ? null : customer, result.getLong(5)));
+                            result.getObject(4, Long.class), result.getLong(5)));
                 }
             }
         }
