@@ -200,9 +200,6 @@ public final class AdminApi {
         if (operation == null || operation.shop() != shop(env)) {
             return null;
         }
-        if (operation.shop().faults().expireUrls()) {
-            operation.expired();
-        }
         return graphQl(operation);
     }
 

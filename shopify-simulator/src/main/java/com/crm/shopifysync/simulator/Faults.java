@@ -9,7 +9,7 @@ package com.crm.shopifysync.simulator;
  *                           as partial data
  * @param failAfterFraction  how much of the export exists when it fails
  * @param cutDownloadAfterBytes the next download is cut after this many bytes (0: none)
- * @param expireUrls         download URLs of finished operations have expired; the operation reads EXPIRED
+ * @param expireUrls         the next download finds its URL expired (the operation reads EXPIRED from then on)
  * @param responseDelayMillis every GraphQL response waits this long
  * @param http429Count       this many GraphQL requests answer HTTP 429 with a THROTTLED error
  * @param http5xxCount       this many GraphQL requests answer HTTP 503
@@ -25,6 +25,10 @@ public record Faults(String bulkFailure, double failAfterFraction, long cutDownl
 
     public Faults withoutDownloadCut() {
         return new Faults(bulkFailure, failAfterFraction, 0, expireUrls, responseDelayMillis, http429Count, http5xxCount);
+    }
+
+    public Faults withoutUrlExpiry() {
+        return new Faults(bulkFailure, failAfterFraction, cutDownloadAfterBytes, false, responseDelayMillis, http429Count, http5xxCount);
     }
 
     public Faults withHttpFailuresUsed(int used429, int used5xx) {

@@ -220,6 +220,7 @@ public final class ShopifySimulator implements AutoCloseable {
         }
         SimulatedShop shop = operation.get().shop();
         if (Instant.now().getEpochSecond() > expires || shop.faults().expireUrls()) {
+            shop.faults(shop.faults().withoutUrlExpiry());
             operation.get().expired();
             storageError(context.response(), 400, "ExpiredToken", "The provided token has expired. Request signature expired at: "
                     + Instant.ofEpochSecond(expires));

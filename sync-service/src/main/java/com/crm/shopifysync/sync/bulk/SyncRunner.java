@@ -142,8 +142,12 @@ public class SyncRunner {
 
     private void runToEnd(SyncRun run) {
         metrics.started();
-        var heartbeat = heartbeats.scheduleAtFixedRate(() -> renewLease(run), config.lease().toMillis() / 3,
-                config.lease().toMillis() / 3, TimeUnit.MILLISECONDS);
+        java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
+        var heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+            if (!ending.get()) {
+                renewLease(run);
+            }
+        }, config.lease().toMillis() / 3, config.lease().toMillis() / 3, TimeUnit.MILLISECONDS);
         Optional<ShopifyConfig.Shop> shop = shopify.shops().orElse(List.of()).stream()
                 .filter(candidate -> candidate.domain().equals(run.shopDomain())).findFirst();
         try {
@@ -162,6 +166,7 @@ public class SyncRunner {
                 SyncRun counted = await(() -> store.run(run.id())).orElseThrow();
                 String summary = String.format(Locale.ROOT, "Sync complete: %,d customers, %,d orders imported",
                         counted.customersSynced(), counted.ordersSynced());
+                ending.set(true);
                 await(() -> store.succeeded(run.id(), summary));
                 metrics.runEnded("succeeded");
                 LOG.infof("%s: %s", run.shopDomain(), summary);
@@ -169,7 +174,9 @@ public class SyncRunner {
         } catch (BulkWriter.LeaseLostException e) {
             LOG.warnf("%s", e.getMessage());
         } catch (RuntimeException e) {
-            if (stopping || Thread.currentThread().isInterrupted()) {
+            ending.set(true);
+            boolean interrupted = Thread.interrupted();
+            if (stopping || interrupted) {
                 LOG.infof("sync %s of %s stopped by shutdown; another replica resumes it", run.id(), run.shopDomain());
                 awaitQuietly(() -> store.release(run.id(), owner));
             } else {
@@ -238,6 +245,8 @@ public class SyncRunner {
                     await(() -> store.operationAbandoned(run.id(), resource));
                 }
             } else if (errorCode.equals("ACCESS_DENIED")) {
+                // Resuming after the scopes are fixed starts a new export from the checkpoint.
+                await(() -> store.operationAbandoned(run.id(), resource));
                 throw new ShopifyCallFailed("Shopify denied access to the " + resource.field()
                         + " export (ACCESS_DENIED): check the app's access scopes", true);
             } else {
