@@ -59,6 +59,12 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the process dies where it is, as in a node crash or an OOM kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
