@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -48,6 +49,11 @@ public final class SimulatedShop {
     private final AtomicLong nextOrderNumber;
     private final Random random;
     private volatile Faults faults = Faults.NONE;
+    private final Map<String, RecordedExport> recordedExports = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A JSONL file served as the result of every bulk query of one root field (benchmarks: a million rows). */
+    public record RecordedExport(java.nio.file.Path file, long rootObjects, long objects) {
+    }
 
     public SimulatedShop(String domain, String accessToken, Set<String> scopes, StoreGenerator.Store store, Clock clock, long seed) {
         this.domain = domain;
@@ -88,6 +94,14 @@ public final class SimulatedShop {
     }
 
     /** Shopify's clock, in the whole seconds its timestamps carry. */
+    public void useRecordedExport(String rootField, RecordedExport export) {
+        recordedExports.put(rootField, export);
+    }
+
+    public Optional<RecordedExport> recordedExport(String rootField) {
+        return Optional.ofNullable(recordedExports.get(rootField));
+    }
+
     public Instant now() {
         return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
