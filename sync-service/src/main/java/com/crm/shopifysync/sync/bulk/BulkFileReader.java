@@ -47,6 +47,10 @@ final class BulkFileReader {
     private final int batchLines;
     private final Function<BulkBatch, Set<Long>> writer;
 
+    /** The batch being written while the next one is parsed (at most one: memory holds two batches). */
+    private java.util.concurrent.Future<?> inFlight;
+    private java.util.concurrent.ExecutorService writerThread;
+
     /** Line items (with their line number) waiting for their order, by order id. */
     private final Map<Long, List<Child>> waiting = new LinkedHashMap<>();
 
@@ -68,8 +72,27 @@ final class BulkFileReader {
         this.writer = writer;
     }
 
-    /** Applies the file from the line after {@code skipLines}; an IOException leaves every committed batch in place. */
+    /**
+     * Applies the file from the line after {@code skipLines}; an IOException leaves every committed batch in place.
+     * Parsing and writing overlap: batch n+1 is parsed while batch n is written, on a writer thread of its own.
+     */
     Outcome read(InputStream file, long skipLines) throws IOException {
+        writerThread = java.util.concurrent.Executors.newSingleThreadExecutor(task -> new Thread(task, Thread.currentThread().getName() + "-writer"));
+        try {
+            Outcome outcome = readAll(file, skipLines);
+            awaitInFlight();
+            return outcome;
+        } finally {
+            try {
+                awaitInFlight();
+            } catch (RuntimeException alreadyFailing) {
+                // the failure that ended the read is the one to report
+            }
+            writerThread.shutdown();
+        }
+    }
+
+    private Outcome readAll(InputStream file, long skipLines) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(file, StandardCharsets.UTF_8), 1 << 16);
         Map<Long, Root> roots = new LinkedHashMap<>();
         List<JsonNode> children = new ArrayList<>();
@@ -122,6 +145,7 @@ final class BulkFileReader {
             }
         }
         List<RowsDocument.Row> rows = new ArrayList<>(roots.size());
+        Map<Long, List<ShopifyOrder.LineItem>> lineItems = new LinkedHashMap<>();
         List<Long> seen = new ArrayList<>();
         Instant cursor = null;
         for (Map.Entry<Long, Root> entry : roots.entrySet()) {
@@ -143,6 +167,7 @@ final class BulkFileReader {
                     order = withLineItems(order, items);
                 }
                 rows.add(OrderRepository.row(shopDomain, order, Optional.empty(), bulkOperationId));
+                lineItems.put(order.shopifyId(), order.lineItems());
                 updatedAt = order.updatedAt() == null ? null : order.updatedAt().toInstant();
             }
             if (updatedAt != null && (cursor == null || updatedAt.isAfter(cursor))) {
@@ -154,14 +179,42 @@ final class BulkFileReader {
             items.forEach(child -> lateLines.put(child.item().shopifyId(), child.line()));
         });
         long count = roots.size();
-        Set<Long> attached = writer.apply(new BulkBatch(runId, owner, shopDomain, resource, bulkOperationId, rows, late, lateLines,
-                lastLine, count, cursor, seen));
-        waiting.values().forEach(items -> items.removeIf(child -> attached.contains(child.item().shopifyId())));
-        waiting.values().removeIf(List::isEmpty);
+        BulkBatch batch = new BulkBatch(runId, owner, shopDomain, resource, bulkOperationId, rows, lineItems, late, lateLines,
+                lastLine, count, cursor, seen);
+        awaitInFlight();
+        if (late.isEmpty()) {
+            inFlight = writerThread.submit(() -> writer.apply(batch));
+        } else {
+            // Which late line items joined decides what still waits: written before the next batch is built.
+            Set<Long> attached = writer.apply(batch);
+            waiting.values().forEach(items -> items.removeIf(child -> attached.contains(child.item().shopifyId())));
+            waiting.values().removeIf(List::isEmpty);
+        }
         roots.clear();
         children.clear();
         childLines.clear();
         return count;
+    }
+
+    /** Waits for the batch being written; its failure becomes this thread's. */
+    private void awaitInFlight() {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            inFlight.cancel(true);
+            throw new ShopifyCallFailed("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            inFlight = null;
+        }
     }
 
     private static ShopifyOrder withLineItems(ShopifyOrder order, List<ShopifyOrder.LineItem> items) {

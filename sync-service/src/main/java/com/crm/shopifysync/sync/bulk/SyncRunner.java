@@ -340,7 +340,7 @@ public class SyncRunner {
                         BulkFileReader reader = new BulkFileReader(run.id(), owner, run.shopDomain(), resource,
                                 operation.bulkOperationId(), run.mode().equals(SyncRun.FULL) && resource == Resource.CUSTOMERS,
                                 config.batchLines(), batch -> {
-                                    Set<Long> attached = await(() -> writer.apply(batch));
+                                    Set<Long> attached = writer.apply(batch);
                                     metrics.rowsApplied(resource, batch.rows().size());
                                     return attached;
                                 });

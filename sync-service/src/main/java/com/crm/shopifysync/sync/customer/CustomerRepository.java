@@ -5,6 +5,7 @@ import static com.crm.shopifysync.sync.store.ColumnOwnership.CUSTOMER_SHOPIFY_OW
 import com.crm.shopifysync.sync.shopify.ShopifyCustomer;
 import com.crm.shopifysync.sync.shopify.ShopifyPayload;
 import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
+import com.crm.shopifysync.sync.store.CopyStaging;
 import com.crm.shopifysync.sync.store.Deduplication;
 import com.crm.shopifysync.sync.store.LastWriteWinsUpsert;
 import com.crm.shopifysync.sync.store.RowsDocument;
@@ -25,6 +26,13 @@ import java.util.Optional;
 public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity, ShopResourceKey> {
 
     private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("customers", CUSTOMER_SHOPIFY_OWNED);
+
+    /** The bulk import's rows: COPY into this staging table, then {@link #BULK_UPSERT} from it (same rules as UPSERT). */
+    public static final CopyStaging BULK_STAGING = new CopyStaging("bulk_customers", CUSTOMER_SHOPIFY_OWNED);
+    public static final String BULK_UPSERT = LastWriteWinsUpsert.fromStaging(BULK_STAGING, "customers", CUSTOMER_SHOPIFY_OWNED,
+            Optional.empty());
+    /** New customers of a bulk batch (none of them in the table yet) are copied straight in. */
+    public static final CopyStaging BULK_NEW = CopyStaging.direct("customers", CUSTOMER_SHOPIFY_OWNED);
 
     private static final List<Column> DELETION = List.of(new Column("shopify_payload", "jsonb"),
             new Column("shopify_payload_sha256", "text"), new Column("deleted_at", "timestamptz"));

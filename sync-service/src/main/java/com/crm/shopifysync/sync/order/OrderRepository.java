@@ -4,6 +4,7 @@ import static com.crm.shopifysync.sync.store.ColumnOwnership.ORDER_SHOPIFY_OWNED
 
 import com.crm.shopifysync.sync.shopify.ShopifyOrder;
 import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
+import com.crm.shopifysync.sync.store.CopyStaging;
 import com.crm.shopifysync.sync.store.Deduplication;
 import com.crm.shopifysync.sync.store.LastWriteWinsUpsert;
 import com.crm.shopifysync.sync.store.RowsDocument;
@@ -47,42 +48,61 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Line items of an ungrouped bulk export that came after their order's batch: they join the order only while it
-     * still holds that export's version ({@code line_items_source}); the ids that joined are returned.
+     * Line items of an ungrouped bulk export that came after their order's batch (JDBC parameters: the items as a JSON
+     * array, the shop, the bulk operation): they join the order only while it still holds that export's version
+     * ({@code line_items_source}); the ids that joined are returned.
      */
-    private static final String ATTACH_LATE_LINE_ITEMS = "WITH items AS (SELECT * FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) "
+    public static final String ATTACH_LATE_LINE_ITEMS = "WITH items AS (SELECT * FROM json_to_recordset(CAST(? AS json)) "
             + "AS item(order_shopify_id bigint, line_item_id bigint, admin_graphql_api_id text, product_id bigint, variant_id bigint, "
             + "title text, variant_title text, sku text, vendor text, quantity integer, price numeric, total_discount numeric)) "
             + "INSERT INTO order_line_items (shop_domain, order_shopify_id, shopify_id, admin_graphql_api_id, product_id, variant_id, "
             + "title, variant_title, sku, vendor, quantity, price, total_discount) "
             + "SELECT o.shop_domain, i.order_shopify_id, i.line_item_id, i.admin_graphql_api_id, i.product_id, i.variant_id, i.title, "
             + "i.variant_title, i.sku, i.vendor, i.quantity, i.price, i.total_discount FROM items i JOIN orders o "
-            + "ON o.shop_domain = :shop AND o.shopify_id = i.order_shopify_id AND o.line_items_source = :source "
+            + "ON o.shop_domain = ? AND o.shopify_id = i.order_shopify_id AND o.line_items_source = ? "
             + "ON CONFLICT (shop_domain, order_shopify_id, shopify_id) DO UPDATE SET admin_graphql_api_id = EXCLUDED.admin_graphql_api_id, "
             + "product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, title = EXCLUDED.title, "
             + "variant_title = EXCLUDED.variant_title, sku = EXCLUDED.sku, vendor = EXCLUDED.vendor, quantity = EXCLUDED.quantity, "
             + "price = EXCLUDED.price, total_discount = EXCLUDED.total_discount RETURNING shopify_id";
 
-    /** Attaches line items to orders holding the version from {@code source}; returns the line item ids attached. */
-    public Uni<java.util.Set<Long>> attachLateLineItems(String shopDomain, String source, Map<Long, List<ShopifyOrder.LineItem>> itemsByOrder) {
-        if (itemsByOrder.isEmpty()) {
-            return Uni.createFrom().item(java.util.Set.of());
-        }
+    /** The bulk import's rows: COPY into this staging table, then {@link #BULK_UPSERT} from it. */
+    public static final CopyStaging BULK_STAGING = new CopyStaging("bulk_orders",
+            java.util.stream.Stream.concat(ORDER_SHOPIFY_OWNED.stream(), java.util.stream.Stream.of(new Column("line_items", "jsonb"))).toList());
+    public static final String BULK_UPSERT = LastWriteWinsUpsert.fromStaging(BULK_STAGING, "orders", ORDER_SHOPIFY_OWNED,
+            Optional.of(REPLACE_LINE_ITEMS));
+
+    /** New orders of a bulk batch (none of them in the table yet) are copied straight in, and so are their line items. */
+    public static final CopyStaging BULK_NEW_ORDERS = CopyStaging.direct("orders", ORDER_SHOPIFY_OWNED);
+    public static final CopyStaging BULK_NEW_LINE_ITEMS = CopyStaging.direct("order_line_items", List.of(
+            new Column("order_shopify_id", "bigint"), new Column("admin_graphql_api_id", "text"), new Column("product_id", "bigint"),
+            new Column("variant_id", "bigint"), new Column("title", "text"), new Column("variant_title", "text"),
+            new Column("sku", "text"), new Column("vendor", "text"), new Column("quantity", "integer"),
+            new Column("price", "numeric"), new Column("total_discount", "numeric")));
+
+    /** An order's line items as rows of {@link #BULK_NEW_LINE_ITEMS} (keyed by the line item's id). */
+    public static List<RowsDocument.Row> lineItemRows(String shopDomain, long orderId, List<ShopifyOrder.LineItem> items) {
+        return items.stream().map(item -> {
+            Map<String, Object> values = lineItemRow(item);
+            values.remove("line_item_id");
+            values.put("order_shopify_id", orderId);
+            values.put("quantity", item.quantity() == null ? null : Math.toIntExact(item.quantity()));
+            return new RowsDocument.Row(shopDomain, item.shopifyId(), values, Optional.<Deduplication>empty());
+        }).toList();
+    }
+
+    /** Late line items as {@link #ATTACH_LATE_LINE_ITEMS} reads them. */
+    public static String lateLineItemsJson(Map<Long, List<ShopifyOrder.LineItem>> itemsByOrder) {
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         itemsByOrder.forEach((orderId, items) -> items.forEach(item -> {
             Map<String, Object> row = lineItemRow(item);
             row.put("order_shopify_id", orderId);
             rows.add(row);
         }));
-        String json;
         try {
-            json = JSON.writeValueAsString(rows);
+            return JSON.writeValueAsString(rows);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return getSession().chain(session -> session.createNativeQuery(ATTACH_LATE_LINE_ITEMS, Long.class)
-                .setParameter("rows", json).setParameter("shop", shopDomain).setParameter("source", source)
-                .getResultList()).map(java.util.HashSet::new);
     }
 
     /** Applies the orders (last write wins) in the session's transaction; line items follow the winning version. */

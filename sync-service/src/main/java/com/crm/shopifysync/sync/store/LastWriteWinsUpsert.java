@@ -37,7 +37,17 @@ public final class LastWriteWinsUpsert {
      */
     public LastWriteWinsUpsert(String table, List<Column> shopifyOwned, List<Column> extra, Optional<String> followUp) {
         this.incomingColumns = Stream.concat(shopifyOwned.stream(), extra.stream()).toList();
-        this.sql = build(table, shopifyOwned, incomingColumns, followUp);
+        this.sql = build(table, shopifyOwned, Sql.incomingRows(incomingColumns), followUp);
+    }
+
+    /**
+     * The same statement reading its rows from a staging table (filled by COPY, see {@link CopyStaging}) instead of a
+     * JSON parameter: the bulk import's path, where a million rows make the parameter's parsing the bottleneck.
+     */
+    public static String fromStaging(CopyStaging staging, String table, List<Column> shopifyOwned, Optional<String> followUp) {
+        // A bulk file holds each object once and no webhook events: the rows are the winners as they are, read once
+        // (a CTE read twice would be materialised, and a batch of payloads spills it to disk).
+        return buildStatement(table, shopifyOwned, "WITH winners AS (SELECT * FROM " + staging.table() + ") ", followUp);
     }
 
     public LastWriteWinsUpsert(String table, List<Column> shopifyOwned) {
@@ -53,7 +63,15 @@ public final class LastWriteWinsUpsert {
                 .executeUpdate().replaceWithVoid();
     }
 
-    private static String build(String table, List<Column> written, List<Column> incoming, Optional<String> followUp) {
+    private static String build(String table, List<Column> written, String incoming, Optional<String> followUp) {
+        String ctes = incoming + ", "
+                + "winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming WHERE " + Sql.IS_FRESH_EVENT
+                + " ORDER BY shop_domain, shopify_id, shopify_updated_at DESC NULLS LAST, shopify_payload_sha256 DESC) ";
+        return buildStatement(table, written, ctes, followUp);
+    }
+
+    /** The upsert of the {@code winners} CTE that {@code ctes} defines, then the optional follow-up. */
+    private static String buildStatement(String table, List<Column> written, String ctes, Optional<String> followUp) {
         String names = written.stream().map(Column::name).collect(Collectors.joining(", "));
         String updates = written.stream().map(column -> column.name() + " = EXCLUDED." + column.name())
                 .collect(Collectors.joining(", "));
@@ -63,9 +81,6 @@ public final class LastWriteWinsUpsert {
                 + " WHERE existing.shopify_updated_at IS NULL"
                 + " OR (EXCLUDED.shopify_updated_at, EXCLUDED.shopify_payload_sha256)"
                 + " > (existing.shopify_updated_at, existing.shopify_payload_sha256)";
-        String ctes = Sql.incomingRows(incoming) + ", "
-                + "winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming WHERE " + Sql.IS_FRESH_EVENT
-                + " ORDER BY shop_domain, shopify_id, shopify_updated_at DESC NULLS LAST, shopify_payload_sha256 DESC) ";
         return followUp
                 .map(last -> ctes + ", applied AS (" + upsert + " RETURNING existing.shop_domain, existing.shopify_id) " + last)
                 .orElse(ctes + upsert);

@@ -24,9 +24,13 @@ public final class Sql {
      * @param columns the rows' columns besides shop_domain, shopify_id, dedup_topic and dedup_key
      */
     public static String incomingRows(java.util.List<ColumnOwnership.Column> columns) {
-        String recordType = "shop_domain text, shopify_id bigint, dedup_topic text, dedup_key text, "
-                + columns.stream().map(column -> column.name() + " " + column.sqlType()).collect(java.util.stream.Collectors.joining(", "));
-        return "WITH incoming AS (SELECT * FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) AS row(" + recordType + ")), "
+        return "WITH incoming AS (SELECT * FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) AS row(" + rowType(columns) + ")), "
                 + FRESH_EVENTS_CTE;
+    }
+
+    /** An incoming row's columns and types: the key, the de-duplication record, then {@code columns}. */
+    public static String rowType(java.util.List<ColumnOwnership.Column> columns) {
+        return "shop_domain text, shopify_id bigint, dedup_topic text, dedup_key text, "
+                + columns.stream().map(column -> column.name() + " " + column.sqlType()).collect(java.util.stream.Collectors.joining(", "));
     }
 }
