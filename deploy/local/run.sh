@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs the whole system locally: a real Kafka broker (KRaft), the project's topics, the database, and
-# both services built from this checkout. Ctrl-C stops the services (the broker keeps running; stop it
-# with deploy/local/kafka.sh stop).
+# Runs the whole system locally: a real Kafka broker (KRaft), the project's topics, the database, both
+# services built from this checkout, and the Shopify simulator as the shop demo.myshopify.com (5,000
+# customers, 15,000 orders): the sync-service's initial sync starts by itself, and changes made through the
+# simulator's control API reach the gateway as signed webhooks. Ctrl-C stops the processes (the broker keeps
+# running; stop it with deploy/local/kafka.sh stop).
 #
 # Local-only credentials (override through the environment):
 #   SHOPIFY_WEBHOOKS_SECRETS=local-dev-webhook-secret   SYNC_API_TOKENS=local-dev-api-token
+#   SHOPIFY_SHOPS_0__ACCESS_TOKEN=local-dev-shopify-token (the simulated shop's Admin API token)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,6 +19,9 @@ export SHOPIFY_WEBHOOKS_SECRETS="${SHOPIFY_WEBHOOKS_SECRETS:-local-dev-webhook-s
 export SYNC_API_TOKENS="${SYNC_API_TOKENS:-local-dev-api-token}"
 export DB_HOST="${DB_HOST:-127.0.0.1}" DB_PORT="${DB_PORT:-5432}" DB_NAME="${DB_NAME:-shopify_sync}" DB_USER="${DB_USER:-postgres}"
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}"
+shop="${DEMO_SHOP:-demo.myshopify.com}"
+export SHOPIFY_SHOPS_0__DOMAIN="$shop" SHOPIFY_SHOPS_0__ADMIN_URL="http://127.0.0.1:8082"
+export SHOPIFY_SHOPS_0__ACCESS_TOKEN="${SHOPIFY_SHOPS_0__ACCESS_TOKEN:-local-dev-shopify-token}"
 
 echo "== Kafka"
 "$here/kafka.sh" start
@@ -39,11 +45,11 @@ stop_services() {
 trap stop_services EXIT INT TERM
 
 start_service() {
-  local name="$1" port="$2"
-  java -jar "$root/$name/target/quarkus-app/quarkus-run.jar" >"$logs/$name.log" 2>&1 &
+  local name="$1" port="$2" jar="$3" ready="$4"
+  java -jar "$jar" >"$logs/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do
-    if curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then
+    if curl -fs "http://127.0.0.1:$port$ready" >/dev/null 2>&1; then
       echo "$name ready on http://127.0.0.1:$port (log: $logs/$name.log)"; return 0
     fi
     sleep 0.5
@@ -52,14 +58,24 @@ start_service() {
 }
 
 echo "== Services"
-start_service sync-service 8080
-start_service webhook-gateway 8081
+start_service webhook-gateway 8081 "$root/webhook-gateway/target/quarkus-app/quarkus-run.jar" /q/health/ready
+export SIMULATOR_PORT=8082 SIMULATOR_GATEWAY_URL=http://127.0.0.1:8081/webhooks/shopify \
+  SHOPIFY_WEBHOOK_SECRET="${SHOPIFY_WEBHOOKS_SECRETS%%,*}" SIMULATOR_SHOP="$shop" \
+  SIMULATOR_ACCESS_TOKEN="$SHOPIFY_SHOPS_0__ACCESS_TOKEN" SIMULATOR_CUSTOMERS="${DEMO_CUSTOMERS:-5000}" \
+  SIMULATOR_ORDERS="${DEMO_ORDERS:-15000}" SIMULATOR_DATA_DIR="$here/.data/simulator"
+start_service shopify-simulator 8082 "$root/shopify-simulator/target/shopify-simulator.jar" /simulator/health
+start_service sync-service 8080 "$root/sync-service/target/quarkus-app/quarkus-run.jar" /q/health/ready
 
 cat <<MSG
 
-The system is up.
-  Send a signed sample webhook:   deploy/local/send-webhook.sh customers/create
-  Read it back:                   curl -H 'Authorization: Bearer $SYNC_API_TOKENS' http://127.0.0.1:8080/api/shops/demo.myshopify.com/customers
+The system is up; the initial sync of $shop runs by itself.
+  Watch it:                       curl -H 'Authorization: Bearer $SYNC_API_TOKENS' http://127.0.0.1:8080/api/shops/$shop/sync
+  Change the shop (a webhook follows): curl -X POST -H 'Content-Type: application/json' \\
+                                    -d '{"first_name":"Ada","last_name":"Live","email":"ada.live@example.com"}' \\
+                                    http://127.0.0.1:8082/simulator/shops/$shop/customers
+  Read it back:                   curl -H 'Authorization: Bearer $SYNC_API_TOKENS' 'http://127.0.0.1:8080/api/shops/$shop/customers?size=5'
+  Sync Now / force a full sync:   curl -X POST -H 'Authorization: Bearer $SYNC_API_TOKENS' 'http://127.0.0.1:8080/api/shops/$shop/sync[?mode=full]'
+  Send a documented sample:       deploy/local/send-webhook.sh customers/create
 Ctrl-C stops the services.
 MSG
 wait

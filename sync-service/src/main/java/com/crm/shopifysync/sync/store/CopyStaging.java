@@ -2,7 +2,10 @@ package com.crm.shopifysync.sync.store;
 
 import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,6 +13,7 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * A session's temporary staging table for one resource's rows, filled with PostgreSQL's COPY and emptied at every
@@ -54,24 +58,27 @@ public final class CopyStaging {
                 statement.execute(create);
             }
         }
-        StringBuilder csv = new StringBuilder(rows.size() * 1024);
-        for (RowsDocument.Row row : rows) {
-            csv.append(row.shopDomain()).append(',').append(row.shopifyId());
-            for (Column column : columns) {
-                csv.append(',');
-                append(csv, column, row.values().get(column.name()));
+        // Streamed row by row: a batch rendered whole would be a multi-megabyte string, which a small heap's
+        // collector handles badly (humongous objects).
+        try (Writer csv = new BufferedWriter(new OutputStreamWriter(
+                new PGCopyOutputStream(connection.unwrap(PGConnection.class), copy, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            for (RowsDocument.Row row : rows) {
+                csv.write(row.shopDomain());
+                csv.write(',');
+                csv.write(Long.toString(row.shopifyId()));
+                for (Column column : columns) {
+                    csv.write(',');
+                    append(csv, row.values().get(column.name()));
+                }
+                csv.write('\n');
             }
-            csv.append('\n');
-        }
-        try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new StringReader(csv.toString()));
         } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed", e);
+            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
         }
     }
 
     /** CSV as COPY reads it: an unquoted empty field is NULL; every value is quoted, arrays as array literals. */
-    private static void append(StringBuilder csv, Column column, Object value) {
+    private static void append(Writer csv, Object value) throws IOException {
         if (value == null) {
             return;
         }
@@ -90,6 +97,14 @@ public final class CopyStaging {
         } else {
             text = (String) value;
         }
-        csv.append('"').append(text.replace("\"", "\"\"")).append('"');
+        csv.write('"');
+        int start = 0;
+        for (int quote = text.indexOf('"'); quote >= 0; quote = text.indexOf('"', start)) {
+            csv.write(text, start, quote + 1 - start);
+            csv.write('"');
+            start = quote + 1;
+        }
+        csv.write(text, start, text.length() - start);
+        csv.write('"');
     }
 }
