@@ -119,7 +119,7 @@ final class BulkFileReader {
             } else {
                 long id = ResourceIds.fromGid(node.path("id").asText())
                         .orElseThrow(() -> new ShopifyCallFailed("bulk line without a GID: " + node.path("id"), true));
-                roots.put(id, new Root(lineNumber, node, ShopifyPayload.of(bytes), new ArrayList<>()));
+                roots.put(id, new Root(lineNumber, node, ShopifyPayload.of(line, bytes), new ArrayList<>()));
             }
             batchSize++;
         }

@@ -11,12 +11,20 @@ import java.util.HexFormat;
  */
 public record ShopifyPayload(String json, String sha256) {
 
-    public static ShopifyPayload of(byte[] raw) {
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return new ShopifyPayload(new String(raw, StandardCharsets.UTF_8),
-                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is unavailable", e);
         }
+    });
+
+    public static ShopifyPayload of(byte[] raw) {
+        return of(new String(raw, StandardCharsets.UTF_8), raw);
+    }
+
+    /** When the text is at hand already (a bulk file's line): {@code raw} must be its UTF-8 bytes. */
+    public static ShopifyPayload of(String json, byte[] raw) {
+        return new ShopifyPayload(json, HexFormat.of().formatHex(SHA_256.get().digest(raw)));
     }
 }
