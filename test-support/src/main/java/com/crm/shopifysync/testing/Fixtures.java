@@ -21,6 +21,11 @@ public final class Fixtures {
         return resource("fixtures/webhooks/" + topic.replace('/', '_') + ".json");
     }
 
+    /** A real bulk operation result file (JSONL), by name: {@code bulk("orders-lineitems.jsonl")}. */
+    public static byte[] bulk(String name) {
+        return resource("fixtures/bulk/" + name);
+    }
+
     public static JsonNode webhookJson(String topic) {
         try {
             return JSON.readTree(webhook(topic));

@@ -89,6 +89,9 @@ public class SyncRunner {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> startInitialSyncs() {
         List<ShopifyConfig.Shop> shops = shopify.shops().orElse(List.of());
+        if (shops.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return Uni.join().all(shops.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion())
                         .chain(() -> store.neverSynced(shop.domain()))
                         .chain(never -> never && !stopping ? start(shop.domain(), false).replaceWithVoid() : Uni.createFrom().voidItem()))

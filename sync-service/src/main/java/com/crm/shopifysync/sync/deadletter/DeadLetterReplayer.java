@@ -38,16 +38,25 @@ public class DeadLetterReplayer {
     /** Replays one dead letter of the shop; empty if the shop has no such dead letter. */
     public Uni<Optional<DeadLetterEntity>> replay(String shopDomain, long id) {
         return find(shopDomain, id).chain(found -> found.isEmpty() ? Uni.createFrom().item(found)
-                : republish(found.get()).chain(() -> mark(found.get().id, DeadLetterEntity.REPLAYED)).map(Optional::of));
+                : replayOne(found.get()).map(Optional::of));
     }
 
     /** Replays every dead letter of the shop still in state dead; returns how many. */
     public Uni<Integer> replayAll(String shopDomain) {
         return Panache.withSession(() -> deadLetters.deadOfShop(shopDomain))
                 .chain(letters -> Multi.createFrom().iterable(letters)
-                        .onItem().transformToUniAndConcatenate(letter -> republish(letter).chain(() -> mark(letter.id, DeadLetterEntity.REPLAYED)))
+                        .onItem().transformToUniAndConcatenate(this::replayOne)
                         .collect().asList()
                         .map(List::size));
+    }
+
+    /**
+     * Marked replayed before it is republished: a replay that fails again at once is recorded as dead again, and
+     * must not be overwritten by a mark that comes later. If the republishing fails, it is dead again.
+     */
+    private Uni<DeadLetterEntity> replayOne(DeadLetterEntity letter) {
+        return mark(letter.id, DeadLetterEntity.REPLAYED)
+                .call(() -> republish(letter).onFailure().call(() -> mark(letter.id, DeadLetterEntity.DEAD)));
     }
 
     /** Marks a dead letter as discarded: it stays visible in the list but no longer counts. */

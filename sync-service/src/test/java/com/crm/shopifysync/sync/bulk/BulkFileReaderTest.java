@@ -1,0 +1,110 @@
+package com.crm.shopifysync.sync.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.crm.shopifysync.sync.shopify.ShopifyOrder;
+import com.crm.shopifysync.testing.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a bulk file becomes batches, without a database: a real Shopify export (orders each followed by their line
+ * items, slashes escaped as Shopify escapes them) and the same lines in the order Shopify may use since 2026-01.
+ */
+class BulkFileReaderTest {
+
+    private static final String ORDERS = new String(Fixtures.bulk("orders-lineitems.jsonl"), StandardCharsets.UTF_8);
+
+    /** Records every batch; line items it is asked to attach late join as if their order held this export's version. */
+    private static final class RecordingWriter implements Function<BulkBatch, Set<Long>> {
+        final List<BulkBatch> batches = new ArrayList<>();
+        final Set<Long> ordersWritten = new HashSet<>();
+
+        @Override
+        public synchronized Set<Long> apply(BulkBatch batch) {
+            batches.add(batch);
+            batch.rows().forEach(row -> ordersWritten.add(row.shopifyId()));
+            Set<Long> attached = new HashSet<>();
+            batch.lateItems().forEach((order, items) -> {
+                if (ordersWritten.contains(order)) {
+                    items.forEach(item -> attached.add(item.shopifyId()));
+                }
+            });
+            return attached;
+        }
+
+        long lineItemsWith(BulkBatch batch) {
+            return batch.lineItems().values().stream().mapToLong(List::size).sum();
+        }
+    }
+
+    private static BulkFileReader reader(RecordingWriter writer, int batchLines) {
+        return new BulkFileReader(UUID.randomUUID(), "test", "hcdev.myshopify.com", BulkQueries.Resource.ORDERS,
+                "gid://shopify/BulkOperation/1", false, batchLines, writer);
+    }
+
+    @Test
+    void aGroupedExportKeepsEveryOrderWithItsLineItemsWhereverTheBatchesEnd() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        BulkFileReader.Outcome outcome = reader(writer, 2).read(new ByteArrayInputStream(ORDERS.getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(outcome.lines()).isEqualTo(9);
+        assertThat(outcome.roots()).isEqualTo(3);
+        assertThat(outcome.orphanedLineItems()).isZero();
+        // A batch ends only before an order, so no order is parted from its line items.
+        assertThat(writer.batches).allSatisfy(batch -> {
+            assertThat(batch.lateItems()).isEmpty();
+            assertThat(writer.lineItemsWith(batch)).isEqualTo(2L * batch.rows().size());
+        });
+        assertThat(writer.batches).extracting(BulkBatch::lastLine).containsExactly(3L, 6L, 9L);
+        ShopifyOrder.LineItem first = writer.batches.get(0).lineItems().get(6280604516516L).get(0);
+        assertThat(first.shopifyId()).isEqualTo(16015145861284L);
+        assertThat(first.sku()).isEqualTo("WH09-XS-Green");
+    }
+
+    @Test
+    void aResumedReadSkipsTheCommittedLines() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        BulkFileReader.Outcome outcome = reader(writer, 2).read(new ByteArrayInputStream(ORDERS.getBytes(StandardCharsets.UTF_8)), 6);
+        assertThat(outcome.roots()).isEqualTo(1);
+        assertThat(writer.batches).singleElement().satisfies(batch -> assertThat(batch.rows()).singleElement()
+                .satisfies(row -> assertThat(row.shopifyId()).isEqualTo(6280606187684L)));
+    }
+
+    @Test
+    void ungroupedLineItemsFindTheirOrderBeforeOrAfterIt() throws Exception {
+        List<String> lines = ORDERS.lines().toList();
+        // Line items of the first order come before it; those of the second come two batches after it.
+        String ungrouped = String.join("\n", lines.get(1), lines.get(2), lines.get(0), lines.get(3), lines.get(6),
+                lines.get(7), lines.get(8), lines.get(4), lines.get(5)) + "\n";
+        RecordingWriter writer = new RecordingWriter();
+        BulkFileReader.Outcome outcome = reader(writer, 1).read(new ByteArrayInputStream(ungrouped.getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(outcome.orphanedLineItems()).isZero();
+        BulkBatch withFirstOrder = writer.batches.stream().filter(batch -> batch.lineItems().containsKey(6280604516516L)).findFirst().orElseThrow();
+        assertThat(withFirstOrder.lineItems().get(6280604516516L)).hasSize(2);
+        BulkBatch late = writer.batches.get(writer.batches.size() - 1);
+        assertThat(late.lateItems()).containsOnlyKeys(6280605434020L);
+        assertThat(late.lateItems().get(6280605434020L)).hasSize(2);
+    }
+
+    @Test
+    void aLineItemWhoseOrderNeverCameHoldsTheCheckpointBackAndIsCountedAsOrphaned() throws Exception {
+        List<String> lines = ORDERS.lines().toList();
+        String withoutSecondOrder = String.join("\n", lines.get(0), lines.get(1), lines.get(2), lines.get(4), lines.get(5),
+                lines.get(6), lines.get(7), lines.get(8)) + "\n";
+        RecordingWriter writer = new RecordingWriter();
+        BulkFileReader.Outcome outcome = reader(writer, 1).read(new ByteArrayInputStream(withoutSecondOrder.getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(outcome.orphanedLineItems()).isEqualTo(2);
+        BulkBatch last = writer.batches.get(writer.batches.size() - 1);
+        assertThat(BulkWriter.checkpointLine(last, Set.of())).isEqualTo(3);
+    }
+}
