@@ -89,7 +89,7 @@ public class SyncRunner {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> startInitialSyncs() {
         List<ShopifyConfig.Shop> shops = shopify.shops().orElse(List.of());
-        if (shops.isEmpty()) {
+        if (shops.isEmpty() || stopping) {
             return Uni.createFrom().voidItem();
         }
         return Uni.join().all(shops.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion())
