@@ -20,11 +20,14 @@ final class ShopifyJson {
     private ShopifyJson() {
     }
 
+    /** Paths split once: the names are constants, and their parts keep their hash codes. */
+    private static final java.util.Map<String, String[]> PATHS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The first of the named fields that is present and not null. Names may be paths: {@code a.b}. */
     static Optional<JsonNode> field(JsonNode node, String... names) {
         for (String name : names) {
             JsonNode value = node;
-            for (String part : name.split("\\.")) {
+            for (String part : PATHS.computeIfAbsent(name, path -> path.split("\\."))) {
                 value = value == null ? null : value.get(part);
             }
             if (value != null && !value.isNull() && !value.isMissingNode()) {

@@ -62,15 +62,16 @@ public final class CopyStaging {
         // collector handles badly (humongous objects).
         try (Writer csv = new BufferedWriter(new OutputStreamWriter(
                 new PGCopyOutputStream(connection.unwrap(PGConnection.class), copy, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            StringBuilder line = new StringBuilder(4096);
             for (RowsDocument.Row row : rows) {
-                csv.write(row.shopDomain());
-                csv.write(',');
-                csv.write(Long.toString(row.shopifyId()));
+                line.setLength(0);
+                line.append(row.shopDomain()).append(',').append(row.shopifyId());
                 for (Column column : columns) {
-                    csv.write(',');
-                    append(csv, row.values().get(column.name()));
+                    line.append(',');
+                    append(line, row.values().get(column.name()));
                 }
-                csv.write('\n');
+                line.append('\n');
+                csv.append(line);
             }
         } catch (IOException e) {
             throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
@@ -78,7 +79,7 @@ public final class CopyStaging {
     }
 
     /** CSV as COPY reads it: an unquoted empty field is NULL; every value is quoted, arrays as array literals. */
-    private static void append(Writer csv, Object value) throws IOException {
+    private static void append(StringBuilder csv, Object value) {
         if (value == null) {
             return;
         }
@@ -97,14 +98,14 @@ public final class CopyStaging {
         } else {
             text = (String) value;
         }
-        csv.write('"');
-        int start = 0;
-        for (int quote = text.indexOf('"'); quote >= 0; quote = text.indexOf('"', start)) {
-            csv.write(text, start, quote + 1 - start);
-            csv.write('"');
-            start = quote + 1;
+        csv.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                csv.append('"');
+            }
+            csv.append(c);
         }
-        csv.write(text, start, text.length() - start);
-        csv.write('"');
+        csv.append('"');
     }
 }
