@@ -97,7 +97,7 @@ class ShopifyMapperTest {
     @Test
     void graphqlOrderWithLineItemConnectionMaps() {
         byte[] body = """
-                {"id": "gid://shopify/Order/55", "name": "#1055", "customer": {"id": "gid://shopify/Customer/7"},
+                {"id": "gid://shopify/Order/55", "name": "#1055", "number": 55, "customer": {"id": "gid://shopify/Customer/7"},
                  "displayFinancialStatus": "PAID", "displayFulfillmentStatus": "UNFULFILLED", "currencyCode": "EUR",
                  "totalPriceSet": {"shopMoney": {"amount": "10.00", "currencyCode": "EUR"}},
                  "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
@@ -109,6 +109,8 @@ class ShopifyMapperTest {
         ShopifyOrder order = ShopifyMapper.order(ShopifyMapper.parse(body), ShopifyPayload.of(body));
 
         assertThat(order.shopifyId()).isEqualTo(55L);
+        // REST's order_number is GraphQL's number plus 1000, as Shopify documents it (and as the name shows)
+        assertThat(order.orderNumber()).isEqualTo(1055L);
         assertThat(order.customerShopifyId()).isEqualTo(7L);
         assertThat(order.financialStatus()).isEqualTo("paid");
         assertThat(order.totalPrice()).isEqualByComparingTo("10.00");
