@@ -233,8 +233,4 @@ public class SyncRunStore {
             super("unknown shop " + shop);
         }
     }
-
-    static Instant now() {
-        return Instant.now();
-    }
 }
