@@ -1,6 +1,5 @@
 package com.crm.shopifysync.bench;
 
-import com.crm.shopifysync.model.Topics;
 import com.crm.shopifysync.simulator.Shapes;
 import com.crm.shopifysync.simulator.ShopifySimulator;
 import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -118,8 +116,8 @@ public final class BulkImport {
     /** COPY of the CSV into the customers table of a fresh database with the service's schema. */
     private static double copy(Path migrations, Path csv, int rows) throws Exception {
         String database = "bench_copy_" + Long.toString(System.currentTimeMillis(), 36);
-        admin("CREATE DATABASE " + database);
-        try (Connection connection = connect(database)) {
+        BenchEnvironment.admin("CREATE DATABASE " + database);
+        try (Connection connection = BenchEnvironment.connect(database)) {
             try (Stream<Path> files = Files.list(migrations); Statement statement = connection.createStatement()) {
                 for (Path file : files.sorted((a, b) -> Integer.compare(version(a), version(b))).toList()) {
                     statement.execute(Files.readString(file));
@@ -134,7 +132,7 @@ public final class BulkImport {
                 return rows / seconds;
             }
         } finally {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            BenchEnvironment.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -142,11 +140,9 @@ public final class BulkImport {
     private static double serviceImport(String jar, Path jsonl, int rows, String[] args) throws Exception {
         String run = "bulkbench" + Long.toString(System.currentTimeMillis(), 36);
         String database = "bench_" + run;
-        KafkaBroker broker = KafkaBroker.shared();
         String prefix = run + ".";
-        broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ, prefix + Topics.WEBHOOKS_RETRY_ENTRY,
-                prefix + Topics.webhooksRetry(10_000), prefix + Topics.webhooksRetry(60_000), prefix + Topics.webhooksRetry(300_000)), 6);
-        admin("CREATE DATABASE " + database);
+        KafkaBroker broker = BenchEnvironment.topics(prefix);
+        BenchEnvironment.admin("CREATE DATABASE " + database);
         try (ShopifySimulator simulator = new ShopifySimulator(ShopifySimulator.Options.defaults()).start()) {
             SimulatedShop shop = simulator.addShop(new ShopSpec(SHOP, "bench-token", ShopSpec.ALL_SCOPES, 0, 0, 1));
             shop.useRecordedExport("customers", new SimulatedShop.RecordedExport(jsonl.toAbsolutePath(), rows, rows));
@@ -175,7 +171,7 @@ public final class BulkImport {
                 process.waitFor();
             }
         } finally {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            BenchEnvironment.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -208,7 +204,7 @@ public final class BulkImport {
     }
 
     private static String operationStatus(String database) {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement();
+        try (Connection connection = BenchEnvironment.connect(database); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT status, completed FROM sync_operations WHERE resource = 'customers'")) {
             return result.next() ? result.getString(1) + (result.getBoolean(2) ? " done" : "") : "";
         } catch (SQLException notYet) {
@@ -232,13 +228,4 @@ public final class BulkImport {
         return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 
-    private static Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
-    }
-
-    private static void admin(String sql) throws SQLException {
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 }

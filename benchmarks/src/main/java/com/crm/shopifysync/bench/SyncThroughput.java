@@ -6,12 +6,10 @@ import com.crm.shopifysync.testing.KafkaBroker;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -39,10 +37,8 @@ public final class SyncThroughput {
         String prefix = run + ".";
         String database = "bench_" + run;
 
-        KafkaBroker broker = KafkaBroker.shared();
-        broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ, prefix + Topics.WEBHOOKS_RETRY_ENTRY,
-                prefix + Topics.webhooksRetry(10_000), prefix + Topics.webhooksRetry(60_000), prefix + Topics.webhooksRetry(300_000)), 6);
-        admin("CREATE DATABASE " + database);
+        KafkaBroker broker = BenchEnvironment.topics(prefix);
+        BenchEnvironment.admin("CREATE DATABASE " + database);
         try {
             long produceStart = System.nanoTime();
             prefill(broker.bootstrapServers(), prefix + Topics.WEBHOOKS, events);
@@ -70,7 +66,7 @@ public final class SyncThroughput {
                 process.waitFor();
             }
         } finally {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            BenchEnvironment.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -105,7 +101,7 @@ public final class SyncThroughput {
         long firstApplied = 0;
         long countAtFirst = 0;
         long deadline = System.nanoTime() + 20L * 60 * 1_000_000_000L;
-        try (Connection connection = connect(database)) {
+        try (Connection connection = BenchEnvironment.connect(database)) {
             while (System.nanoTime() < deadline) {
                 long applied = count(connection);
                 long now = System.nanoTime();
@@ -136,13 +132,4 @@ public final class SyncThroughput {
         }
     }
 
-    private static Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
-    }
-
-    private static void admin(String sql) throws SQLException {
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 }

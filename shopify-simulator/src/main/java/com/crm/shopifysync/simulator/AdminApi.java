@@ -58,10 +58,6 @@ public final class AdminApi {
         this.operationStartDelayMillis = operationStartDelayMillis;
     }
 
-    public AdminSchema schema() {
-        return schema;
-    }
-
     public Optional<BulkOperation> operation(long id) {
         return Optional.ofNullable(operations.get(id));
     }
@@ -137,10 +133,12 @@ public final class AdminApi {
                 "ianaTimezone", "America/New_York"));
         fetchers.put("Mutation.bulkOperationRunQuery", this::runQuery);
         fetchers.put("Mutation.bulkOperationCancel", env -> {
-            Map<String, Object> operation = bulkOperationById(env);
-            operation(idOf(env.getArgument("id"))).ifPresent(BulkOperation::requestCancel);
-            return map("bulkOperation", operation == null ? null : graphQl(operations.get(idOf(env.getArgument("id")))),
-                    "userErrors", operation == null ? List.of(map("field", List.of("id"), "message", "Bulk operation does not exist")) : List.of());
+            if (bulkOperationById(env) == null) {
+                return map("bulkOperation", null, "userErrors", List.of(map("field", List.of("id"), "message", "Bulk operation does not exist")));
+            }
+            BulkOperation operation = operations.get(idOf(env.getArgument("id")));
+            operation.requestCancel();
+            return map("bulkOperation", graphQl(operation), "userErrors", List.of());
         });
         return fetchers;
     }

@@ -57,10 +57,6 @@ public final class AdminSchema {
         return new AdminSchema(build(rootFetchers));
     }
 
-    public GraphQLSchema schema() {
-        return schema;
-    }
-
     public GraphQL graphQl() {
         return GraphQL.newGraphQL(schema).build();
     }

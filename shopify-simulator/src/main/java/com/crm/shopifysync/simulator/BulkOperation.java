@@ -118,10 +118,6 @@ public final class BulkOperation {
         return file;
     }
 
-    public synchronized boolean partial() {
-        return partial;
-    }
-
     /** The BulkOperation object as GraphQL returns it, with its signed download URL if it has data. */
     public synchronized Map<String, Object> graphQl(String url) {
         boolean hasData = file != null && !status.equals(EXPIRED);

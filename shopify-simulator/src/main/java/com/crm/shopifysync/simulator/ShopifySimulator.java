@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -109,10 +108,6 @@ public final class ShopifySimulator implements AutoCloseable {
     /** The Admin API URL of a shop, as the sync-service is configured with it. */
     public String adminUrl() {
         return "http://localhost:" + port();
-    }
-
-    public AdminApi adminApi() {
-        return adminApi;
     }
 
     public WebhookDeliveries webhooks() {
@@ -285,10 +280,6 @@ public final class ShopifySimulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static JsonArray jsonArray(List<?> values) {
-        return new JsonArray(values);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.crm.shopifysync.simulator;
 
 import com.crm.shopifysync.simulator.StoreData.Customer;
-import com.crm.shopifysync.simulator.StoreData.LineItem;
 import com.crm.shopifysync.simulator.StoreData.Order;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -240,10 +239,6 @@ public final class SimulatedShop {
         orders.put(id, updated);
         Customer buyer = updated.customerId() == null ? null : customers.get(updated.customerId());
         return Optional.of(new PendingWebhook("orders/updated", bytes(Shapes.rest(updated, buyer))));
-    }
-
-    public List<LineItem> lineItems(long orderId) {
-        return order(orderId).map(Order::lineItems).orElse(List.of());
     }
 
     /** A change's {@code updated_at}: now, but always after the previous version's (Shopify's clock only moves on). */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -33,7 +32,6 @@ public final class WebhookDeliveries {
     private volatile String secret;
     private final long firstRetryDelayMillis;
     private final List<Runnable> held = new ArrayList<>();
-    private final AtomicLong delivered = new AtomicLong();
 
     WebhookDeliveries(Vertx vertx, String gatewayUrl, String secret, String apiVersion, long firstRetryDelayMillis) {
         this.vertx = vertx;
@@ -51,11 +49,6 @@ public final class WebhookDeliveries {
 
     public boolean enabled() {
         return gatewayUrl != null && !gatewayUrl.isBlank() && secret != null;
-    }
-
-    /** Deliveries the gateway answered with 2xx. */
-    public long delivered() {
-        return delivered.get();
     }
 
     public void send(String shopDomain, PendingWebhook webhook, Mode mode, long delayMillis) {
@@ -116,7 +109,6 @@ public final class WebhookDeliveries {
                 .sendBuffer(Buffer.buffer(webhook.body()))
                 .onComplete(result -> {
                     if (result.succeeded() && result.result().statusCode() / 100 == 2) {
-                        delivered.incrementAndGet();
                         return;
                     }
                     String why = result.succeeded() ? "HTTP " + result.result().statusCode() : result.cause().toString();

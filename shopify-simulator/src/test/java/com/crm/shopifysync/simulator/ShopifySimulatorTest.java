@@ -1,6 +1,7 @@
 package com.crm.shopifysync.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -167,21 +169,15 @@ class ShopifySimulatorTest {
                 Map.of("query", query, "group", groupObjects));
     }
 
-    private static JsonNode awaitFinished(String id) throws Exception {
+    private static JsonNode awaitFinished(String id) {
         return awaitFinished("token-1", id);
     }
 
-    private static JsonNode awaitFinished(String token, String id) throws Exception {
-        for (int attempt = 0; attempt < 600; attempt++) {
-            JsonNode node = graphQlWithVariables("2026-07", token, """
-                    query($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount
-                      fileSize url partialDataUrl } } }""", Map.of("id", id)).at("/data/node");
-            if (!List.of("CREATED", "RUNNING", "CANCELING").contains(node.path("status").asText())) {
-                return node;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("operation " + id + " did not finish");
+    private static JsonNode awaitFinished(String token, String id) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> graphQlWithVariables("2026-07", token, """
+                query($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount
+                  fileSize url partialDataUrl } } }""", Map.of("id", id)).at("/data/node"),
+                node -> !List.of("CREATED", "RUNNING", "CANCELING").contains(node.path("status").asText()));
     }
 
     private static List<JsonNode> download(String url) throws Exception {

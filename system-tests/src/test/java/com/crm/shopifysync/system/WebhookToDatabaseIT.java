@@ -44,7 +44,7 @@ class WebhookToDatabaseIT {
         String prefix = DATABASE + ".";
         broker.createTopics(List.of(prefix + Topics.WEBHOOKS, prefix + Topics.WEBHOOKS_DLQ, prefix + Topics.WEBHOOKS_RETRY_ENTRY,
                 prefix + Topics.webhooksRetry(2_000), prefix + Topics.webhooksRetry(4_000), prefix + Topics.webhooksRetry(8_000)), 6);
-        admin("CREATE DATABASE " + DATABASE);
+        BulkSyncSystem.admin("CREATE DATABASE " + DATABASE);
         Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPICS_PREFIX", prefix);
         syncServiceEnvironment = with(common, Map.of("SYNC_API_TOKENS", TOKEN, "DB_NAME", DATABASE,
                 // short retry delays and lock timeout, so that a retry cycle fits in a test
@@ -64,7 +64,7 @@ class WebhookToDatabaseIT {
         if (syncService != null) {
             syncService.close();
         }
-        admin("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+        BulkSyncSystem.admin("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
     }
 
     @Test
@@ -143,12 +143,5 @@ class WebhookToDatabaseIT {
         java.util.HashMap<String, String> merged = new java.util.HashMap<>(first);
         merged.putAll(second);
         return merged;
-    }
-
-    private static void admin(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

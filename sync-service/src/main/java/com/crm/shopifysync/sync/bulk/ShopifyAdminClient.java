@@ -64,18 +64,18 @@ public final class ShopifyAdminClient implements AutoCloseable {
                     throw new ShopifyCallFailed("Shopify refused the access token of " + shop + " (HTTP " + status + ")", true);
                 }
                 lastFailure = "HTTP " + (status == 0 ? "error" : status) + ": " + firstLine(e.getMessage());
-                sleep(backoff(attempt, status == 429 ? Duration.ofSeconds(1) : Duration.ZERO));
+                Pause.sleep(backoff(attempt, status == 429 ? Duration.ofSeconds(1) : Duration.ZERO));
                 continue;
             } catch (ExecutionException e) {
                 lastFailure = "network: " + e.getCause();
-                sleep(backoff(attempt, Duration.ZERO));
+                Pause.sleep(backoff(attempt, Duration.ZERO));
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ShopifyCallFailed("interrupted", e);
             } catch (RuntimeException e) {
                 lastFailure = "network: " + e;
-                sleep(backoff(attempt, Duration.ZERO));
+                Pause.sleep(backoff(attempt, Duration.ZERO));
                 continue;
             }
             Optional<Double> requested = readThrottleStatus(response);
@@ -84,7 +84,7 @@ public final class ShopifyAdminClient implements AutoCloseable {
                     lastFailure = "THROTTLED";
                     Duration wait = refillTime(requested.orElse((double) expectedCost));
                     throttleWaits.accept(wait);
-                    sleep(wait.plus(backoff(attempt, Duration.ZERO)));
+                    Pause.sleep(wait.plus(backoff(attempt, Duration.ZERO)));
                     continue;
                 }
                 GraphQLError error = response.getErrors().get(0);
@@ -128,7 +128,7 @@ public final class ShopifyAdminClient implements AutoCloseable {
         }
         if (!wait.isZero()) {
             throttleWaits.accept(wait);
-            sleep(wait);
+            Pause.sleep(wait);
         }
     }
 
@@ -164,15 +164,6 @@ public final class ShopifyAdminClient implements AutoCloseable {
 
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
-    }
-
-    private void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShopifyCallFailed("interrupted", e);
-        }
     }
 
     @Override

@@ -287,7 +287,7 @@ public class SyncRunner {
                 throw new ShopifyCallFailed("Shopify kept another bulk operation in progress: " + message, false);
             }
             LOG.infof("bulk operation slot of the shop busy (%s); waiting %s", message, wait);
-            sleep(wait);
+            Pause.sleep(wait);
             wait = min(wait.multipliedBy(2), config.pollMaximum());
         }
     }
@@ -363,7 +363,7 @@ public class SyncRunner {
                 Thread.currentThread().interrupt();
                 throw new ShopifyCallFailed("interrupted", e);
             }
-            sleep(config.retryBackoff().multipliedBy(attempt));
+            Pause.sleep(config.retryBackoff().multipliedBy(attempt));
         }
         throw new ShopifyCallFailed("the " + resource.field() + " download failed " + config.downloadAttempts() + " times; last: "
                 + lastFailure, false);
@@ -376,15 +376,6 @@ public class SyncRunner {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShopifyCallFailed("interrupted", e);
-        }
     }
 
     /** Runs reactive database work from this worker thread and waits for it (on a Vert.x context, as it needs). */

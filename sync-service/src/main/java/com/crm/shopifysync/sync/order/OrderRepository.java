@@ -139,7 +139,7 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
                 Sort.by("orderShopifyId").and("shopifyId"), shopDomain, orderIds).list();
     }
 
-    public static String lineItemsJson(List<ShopifyOrder.LineItem> lineItems) {
+    private static String lineItemsJson(List<ShopifyOrder.LineItem> lineItems) {
         List<Map<String, Object>> rows = lineItems.stream().map(OrderRepository::lineItemRow).toList();
         try {
             return JSON.writeValueAsString(rows);
