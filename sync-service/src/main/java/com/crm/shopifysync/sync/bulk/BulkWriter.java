@@ -31,7 +31,7 @@ public class BulkWriter {
     private static final String CHECKPOINT = "UPDATE sync_operations SET lines_applied = ?, rows_applied = rows_applied + ?, "
             + "cursor_updated_at = GREATEST(cursor_updated_at, CAST(? AS timestamptz)) WHERE run_id = ? AND resource = ? "
             + "AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ? AND lease_owner = ? AND state = 'running')";
-    private static final String PROGRESS = "UPDATE sync_runs SET phase = ?, "
+    private static final String PROGRESS = "UPDATE sync_runs SET phase = ?, progress_at = clock_timestamp(), "
             + "customers_synced = customers_synced + CASE WHEN ? = 'customers' THEN ? ELSE 0 END, "
             + "orders_synced = orders_synced + CASE WHEN ? = 'orders' THEN ? ELSE 0 END WHERE id = ?";
     private static final String SEEN = "INSERT INTO sync_seen_customers (run_id, shopify_id) SELECT ?, id FROM unnest(?) AS id "

@@ -3,62 +3,68 @@ package com.crm.shopifysync.sync.status;
 import com.crm.shopifysync.sync.bulk.SyncRun;
 import com.crm.shopifysync.sync.bulk.SyncRunStore;
 import com.crm.shopifysync.sync.bulk.SyncRunner;
-import com.crm.shopifysync.sync.deadletter.DeadLetterEntity;
-import com.crm.shopifysync.sync.deadletter.DeadLetterRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import com.crm.shopifysync.sync.shop.ShopifyConfig;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * A shop's sync: {@code GET /api/shops/{shop}/sync} says where it stands (state, phase, progress per entity, last
- * success, summary or failure reason, dead-letter count); {@code POST /api/shops/{shop}/sync} is Sync Now
- * (incremental, or resuming a failed sync from its checkpoint; {@code ?mode=full} forces a full one) and answers
- * 202, or 409 naming the sync already running.
+ * A shop's sync: {@code GET /api/shops/{shop}/sync} says where it stands ({@link SyncStatus}, the same JSON the status
+ * WebSocket streams); {@code POST /api/shops/{shop}/sync} is Sync Now (incremental, or resuming a failed sync from its
+ * checkpoint; {@code ?mode=full} forces a full one) and answers 202, or 409 naming the sync already running;
+ * {@code POST /api/shops/{shop}/sync/tickets} gives a short-lived ticket for the status WebSocket.
  */
 @Path("/api/shops/{shop}/sync")
 @Produces(MediaType.APPLICATION_JSON)
 public class SyncStatusResource {
 
-    public record Progress(long synced, Long total) {
-    }
-
-    /** The status of one shop's sync. */
-    public record SyncStatus(String shop, String state, String phase, String mode, String runId, Progress customers,
-                             Progress orders, Instant startedAt, Instant finishedAt, Instant lastSuccessfulSyncAt,
-                             Instant cutoverAt, String summary, String failureReason, long deadLetterCount,
-                             List<String> warnings) {
-    }
-
-    private final DeadLetterRepository deadLetters;
-    private final SyncRunStore runs;
+    private final SyncStatusReader statuses;
     private final SyncRunner runner;
+    private final StatusTickets tickets;
+    private final ShopifyConfig shopify;
 
-    public SyncStatusResource(DeadLetterRepository deadLetters, SyncRunStore runs, SyncRunner runner) {
-        this.deadLetters = deadLetters;
-        this.runs = runs;
+    public SyncStatusResource(SyncStatusReader statuses, SyncRunner runner, StatusTickets tickets, ShopifyConfig shopify) {
+        this.statuses = statuses;
         this.runner = runner;
+        this.tickets = tickets;
+        this.shopify = shopify;
     }
 
     @GET
-    @WithSession
     public Uni<SyncStatus> status(@RestPath String shop) {
+        return statuses.read(shop.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * 201 {@code {"ticket", "expiresAt", "path"}}: opens {@code path} (the status WebSocket) for
+     * {@code sync.status.ticket-lifetime}; 404 for a shop this CRM does not sync.
+     */
+    @POST
+    @Path("/tickets")
+    @NonBlocking
+    public Response ticket(@RestPath String shop, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String shopDomain = shop.toLowerCase(Locale.ROOT);
-        return deadLetters.countByShop(shopDomain, DeadLetterEntity.DEAD)
-                .chain(deadLetterCount -> runs.shop(shopDomain).chain(state -> runs.latest(shopDomain)
-                        .map(run -> status(shopDomain, state, run, deadLetterCount))));
+        boolean configured = shopify.shops().orElse(List.of()).stream().anyMatch(known -> known.domain().equalsIgnoreCase(shopDomain));
+        if (!configured) {
+            return Response.status(404).entity(Map.of("error", "unknown shop " + shopDomain)).build();
+        }
+        // The authentication filter has admitted this header: it is "Bearer <a configured token>".
+        StatusTickets.Ticket ticket = tickets.issue(shopDomain, authorization.substring("Bearer ".length()).strip(), Instant.now());
+        return Response.status(201).entity(Map.of("ticket", ticket.value(), "expiresAt", ticket.expiresAt().toString(),
+                "path", "/ws/shops/" + shopDomain + "/sync?ticket=" + ticket.value())).build();
     }
 
     @POST
@@ -76,27 +82,5 @@ public class SyncStatusResource {
                         }))
                 .onFailure(SyncRunStore.UnknownShopException.class)
                 .recoverWithItem(e -> Response.status(404).entity(Map.of("error", e.getMessage())).build());
-    }
-
-    private static SyncStatus status(String shop, Optional<SyncRunStore.ShopState> state, Optional<SyncRun> latest, long deadLetterCount) {
-        List<String> warnings = new ArrayList<>();
-        if (state.map(SyncRunStore.ShopState::ordersLimitedTo60Days).orElse(false)) {
-            warnings.add("Only the last 60 days of orders are visible: the app lacks the read_all_orders scope");
-        }
-        Instant lastSuccess = state.map(SyncRunStore.ShopState::lastSuccessfulSyncAt).orElse(null);
-        Instant cutover = state.map(SyncRunStore.ShopState::syncStartedAt).orElse(null);
-        if (latest.isEmpty()) {
-            return new SyncStatus(shop, "idle", null, null, null, null, null, null, null, lastSuccess, cutover, null, null,
-                    deadLetterCount, warnings);
-        }
-        SyncRun run = latest.get();
-        String current = switch (run.state()) {
-            case SyncRun.RUNNING -> "running";
-            case SyncRun.FAILED -> "error";
-            default -> "idle";
-        };
-        return new SyncStatus(shop, current, run.phase(), run.mode(), run.id().toString(),
-                new Progress(run.customersSynced(), run.customersTotal()), new Progress(run.ordersSynced(), run.ordersTotal()),
-                run.startedAt(), run.finishedAt(), lastSuccess, cutover, run.summary(), run.failureReason(), deadLetterCount, warnings);
     }
 }

@@ -1,0 +1,27 @@
+package com.crm.shopifysync.sync.status;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a shop's sync stands, as {@code GET /api/shops/{shop}/sync} and the status WebSocket give it.
+ *
+ * @param state      idle, running, stale (no successful sync for {@code sync.status.stale-after}) or error (the
+ *                   latest sync failed for good)
+ * @param reason     why the state is stale or error, in words a merchant can read
+ * @param progressAt when the running sync last committed rows
+ */
+public record SyncStatus(String shop, String state, String reason, String phase, String mode, String runId,
+                         Progress customers, Progress orders, Instant startedAt, Instant progressAt, Instant finishedAt,
+                         Instant lastSuccessfulSyncAt, Instant cutoverAt, String summary, String failureReason,
+                         long deadLetterCount, List<String> warnings) {
+
+    public static final String IDLE = "idle";
+    public static final String RUNNING = "running";
+    public static final String STALE = "stale";
+    public static final String ERROR = "error";
+
+    /** Rows of one entity synced by the run so far, of {@code total} (null until counted). */
+    public record Progress(long synced, Long total) {
+    }
+}

@@ -1,0 +1,159 @@
+package com.crm.shopifysync.sync.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Pushes each shop's status to the WebSocket clients of that shop connected to this replica. A change (announced by
+ * {@link SyncStatusChanges}) re-reads the status once for all of them: reads of one shop never overlap, follow each
+ * other at least {@code sync.status.push-interval} apart (so clients get a few updates a second at most, however fast
+ * rows arrive), and a status is sent only when it differs from the last one sent, in the order read.
+ */
+@ApplicationScoped
+public class SyncStatusBroadcaster {
+
+    private static final Logger LOG = Logger.getLogger(SyncStatusBroadcaster.class);
+
+    /** The clients of one shop and the status they were last sent; guarded by itself. */
+    private static final class ShopClients {
+        final Set<WebSocketConnection> connections = new HashSet<>();
+        String lastSent;
+        boolean reading;
+        boolean timerSet;
+        boolean changedSinceRead;
+        long lastReadNanos = Long.MIN_VALUE / 2;
+    }
+
+    private final Map<String, ShopClients> shops = new ConcurrentHashMap<>();
+    private final SyncStatusReader reader;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final long pushIntervalNanos;
+
+    public SyncStatusBroadcaster(SyncStatusReader reader, ObjectMapper json, Vertx vertx, StatusConfig config, MeterRegistry registry) {
+        this.reader = reader;
+        this.json = json;
+        this.vertx = vertx;
+        this.pushIntervalNanos = config.pushInterval().toNanos();
+        registry.gauge("sync.status.websocket.clients", shops, clients -> clients.values().stream().mapToInt(shop -> {
+            synchronized (shop) {
+                return shop.connections.size();
+            }
+        }).sum());
+    }
+
+    /** A new client gets the shop's status at once: the last one sent to the shop's clients, or a fresh read. */
+    void opened(String shop, WebSocketConnection connection) {
+        ShopClients clients = shops.compute(shop, (key, existing) -> existing == null ? new ShopClients() : existing);
+        String current;
+        synchronized (clients) {
+            clients.connections.add(connection);
+            current = clients.lastSent;
+            if (current != null) {
+                send(connection, current);
+            }
+        }
+        if (current == null) {
+            changed(shop);
+        }
+    }
+
+    void closed(String shop, WebSocketConnection connection) {
+        shops.computeIfPresent(shop, (key, clients) -> {
+            synchronized (clients) {
+                clients.connections.remove(connection);
+                return clients.connections.isEmpty() ? null : clients;
+            }
+        });
+    }
+
+    /** Something of the shop's status may have changed: read it again (now, or once the push interval allows). */
+    public void changed(String shop) {
+        ShopClients clients = shops.get(shop);
+        if (clients == null) {
+            return;
+        }
+        long wait;
+        synchronized (clients) {
+            if (clients.reading || clients.timerSet) {
+                clients.changedSinceRead = true;
+                return;
+            }
+            wait = clients.lastReadNanos + pushIntervalNanos - System.nanoTime();
+            if (wait > 0) {
+                clients.timerSet = true;
+            } else {
+                clients.reading = true;
+                clients.changedSinceRead = false;
+                clients.lastReadNanos = System.nanoTime();
+            }
+        }
+        if (wait > 0) {
+            vertx.setTimer(Math.max(1, wait / 1_000_000), id -> {
+                synchronized (clients) {
+                    clients.timerSet = false;
+                }
+                changed(shop);
+            });
+        } else {
+            read(shop, clients);
+        }
+    }
+
+    /** Every shop with clients here; after a lost LISTEN connection, and on the stale check's schedule. */
+    public void changedAll() {
+        shops.keySet().forEach(this::changed);
+    }
+
+    /** Stale is a matter of time passing, which no notification announces. */
+    @Scheduled(every = "${sync.status.stale-check:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkStale() {
+        changedAll();
+    }
+
+    private void read(String shop, ShopClients clients) {
+        reader.read(shop).subscribe().with(status -> {
+            String text = serialize(status);
+            boolean again;
+            synchronized (clients) {
+                if (!text.equals(clients.lastSent)) {
+                    clients.lastSent = text;
+                    clients.connections.forEach(connection -> send(connection, text));
+                }
+                clients.reading = false;
+                again = clients.changedSinceRead;
+            }
+            if (again) {
+                changed(shop);
+            }
+        }, failure -> {
+            LOG.warnf(failure, "Could not read the sync status of %s; its clients keep the last one until the next change", shop);
+            synchronized (clients) {
+                clients.reading = false;
+            }
+        });
+    }
+
+    private String serialize(SyncStatus status) {
+        try {
+            return json.writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A status always serializes", e);
+        }
+    }
+
+    private static void send(WebSocketConnection connection, String text) {
+        connection.sendText(text).subscribe().with(sent -> {
+        }, failure -> LOG.debugf("A status did not reach client %s: %s", connection.id(), failure.getMessage()));
+    }
+}
