@@ -50,6 +50,10 @@ public interface BulkSyncConfig {
     @WithDefault("30s")
     Duration initialSyncCheck();
 
+    /** Start a shop's first sync by itself; off, the first sync waits for Sync Now (the shop shows as stale until then). */
+    @WithDefault("true")
+    boolean initialSyncOnStart();
+
     /** Ask Shopify to keep children after their parent (exact cursor resumption); see BulkQueries. */
     @WithDefault("true")
     boolean groupObjects();

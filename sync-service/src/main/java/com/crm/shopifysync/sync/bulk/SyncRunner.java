@@ -84,7 +84,7 @@ public class SyncRunner {
                 .invoke(started -> started.run().ifPresent(this::execute));
     }
 
-    /** The configured shops, registered in the shops table; those never synced get their initial sync. */
+    /** The configured shops, registered in the shops table; those never synced get their initial sync (if so configured). */
     @Scheduled(every = "${sync.bulk.initial-sync-check:30s}", delay = 1, delayUnit = TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> startInitialSyncs() {
@@ -94,7 +94,7 @@ public class SyncRunner {
         }
         return Uni.join().all(shops.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion())
                         .chain(() -> store.neverSynced(shop.domain()))
-                        .chain(never -> never && !stopping ? start(shop.domain(), false).replaceWithVoid() : Uni.createFrom().voidItem()))
+                        .chain(never -> never && config.initialSyncOnStart() && !stopping ? start(shop.domain(), false).replaceWithVoid() : Uni.createFrom().voidItem()))
                 .toList()).usingConcurrencyOf(1).andCollectFailures()
                 .onFailure().invoke(e -> LOG.warnf("registering shops or starting initial syncs failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
