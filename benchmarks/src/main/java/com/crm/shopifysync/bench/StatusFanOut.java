@@ -1,0 +1,205 @@
+package com.crm.shopifysync.bench;
+
+import com.crm.shopifysync.simulator.ShopifySimulator;
+import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
+import com.crm.shopifysync.testing.KafkaBroker;
+import com.crm.shopifysync.testing.StatusSocketClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * N WebSocket clients (default 1,000) of one shop watch a sync of C customers and O orders (default 50,000 and
+ * 150,000: 200,000 rows) run by the packaged sync-service; rounds alternate with a sync watched by nobody. Prints the
+ * latency from each progress event (the commit of a batch, {@code progressAt}) to each client receiving it (p50, p99,
+ * max), the status messages per client, the service's memory per connection (heap after a full GC, and resident set),
+ * and the sync's duration with and without clients.
+ *
+ * <p>Usage: {@code StatusFanOut <sync-service quarkus-run.jar> [clients] [customers] [orders] [rounds]}
+ */
+public final class StatusFanOut {
+
+    private static final String SHOP = "status-bench.myshopify.com";
+    private static final String TOKEN = "benchmark";
+    private static final int PORT = 18095;
+    private static final String BASE = "http://127.0.0.1:" + PORT;
+
+    public static void main(String[] args) throws Exception {
+        String jar = args[0];
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int customers = args.length > 2 ? Integer.parseInt(args[2]) : 50_000;
+        int orders = args.length > 3 ? Integer.parseInt(args[3]) : 150_000;
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        Files.createDirectories(Path.of("target"));
+        try (ShopifySimulator simulator = new ShopifySimulator(ShopifySimulator.Options.defaults()).start()) {
+            long generating = System.nanoTime();
+            simulator.addShop(new ShopSpec(SHOP, "bench-token", ShopSpec.ALL_SCOPES, customers, orders, 3));
+            System.out.printf("generated %,d customers and %,d orders in %.1f s%n", customers, orders, (System.nanoTime() - generating) / 1e9);
+            List<Double> alone = new ArrayList<>();
+            List<Double> watched = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                alone.add(round(jar, simulator, 0));
+                watched.add(round(jar, simulator, clients));
+            }
+            double withoutClients = alone.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double withClients = watched.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            System.out.printf("%nsync of %,d rows: %.1f s without clients %s, %.1f s with %,d clients %s: %+.1f%%%n", customers + orders,
+                    withoutClients, alone, withClients, clients, watched, 100 * (withClients - withoutClients) / withoutClients);
+        }
+    }
+
+    /** One sync on a fresh database; returns its duration in seconds (from start to finish, export time included). */
+    private static double round(String jar, ShopifySimulator simulator, int clients) throws Exception {
+        String run = "statusbench" + Long.toString(System.currentTimeMillis(), 36);
+        String database = "bench_" + run;
+        KafkaBroker broker = BenchEnvironment.topics(run + ".");
+        BenchEnvironment.admin("CREATE DATABASE " + database);
+        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx512m", "-jar", jar).redirectErrorStream(true)
+                .redirectOutput(new File("target/sync-service-status-benchmark.log"));
+        Map<String, String> env = builder.environment();
+        env.put("DB_NAME", database);
+        env.put("TOPICS_PREFIX", run + ".");
+        env.put("SYNC_API_TOKENS", TOKEN);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(PORT));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("SHOPIFY_SHOPS_0__DOMAIN", SHOP);
+        env.put("SHOPIFY_SHOPS_0__ADMIN_URL", simulator.adminUrl());
+        env.put("SHOPIFY_SHOPS_0__ACCESS_TOKEN", "bench-token");
+        env.put("SYNC_BULK_POLL_INITIAL", "100ms");
+        env.put("SYNC_BULK_POLL_MAXIMUM", "500ms");
+        env.put("SYNC_BULK_INITIAL_SYNC_ON_START", "false");
+        Process process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        List<StatusSocketClient> sockets = new ArrayList<>();
+        try {
+            awaitReady(http);
+            double heapBefore = heapAfterGc(process, http);
+            long rssBefore = residentBytes(process);
+            // One HttpClient per 100 sockets: each has a selector thread, as that many browsers would have their own.
+            HttpClient socketClient = null;
+            for (int i = 0; i < clients; i++) {
+                if (i % 100 == 0) {
+                    socketClient = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
+                }
+                sockets.add(StatusSocketClient.connect(BASE, SHOP, TOKEN, socketClient));
+            }
+            for (StatusSocketClient socket : sockets) {
+                socket.await(status -> true, Duration.ofSeconds(30));
+            }
+            if (clients > 0) {
+                double heapAfter = heapAfterGc(process, http);
+                long rssAfter = residentBytes(process);
+                System.out.printf("%,d clients connected: heap after GC %+.1f MB (%.1f KB a connection), resident set %+.1f MB (%.1f KB a connection)%n",
+                        clients, (heapAfter - heapBefore) / 1048576, (heapAfter - heapBefore) / 1024 / clients,
+                        (rssAfter - rssBefore) / 1048576.0, (rssAfter - rssBefore) / 1024.0 / clients);
+            }
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(BASE + "/api/shops/" + SHOP + "/sync"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (started.statusCode() != 202) {
+                throw new IllegalStateException("Sync Now: HTTP " + started.statusCode() + " " + started.body());
+            }
+            double seconds = awaitFinished(database);
+            if (clients > 0) {
+                report(sockets, seconds);
+            } else {
+                System.out.printf("sync without clients: %.1f s%n", seconds);
+            }
+            return seconds;
+        } finally {
+            sockets.forEach(StatusSocketClient::close);
+            process.destroy();
+            process.waitFor();
+            BenchEnvironment.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static void report(List<StatusSocketClient> sockets, double seconds) throws InterruptedException {
+        for (StatusSocketClient socket : sockets) {
+            socket.await(status -> "idle".equals(status.path("state").asText()) && status.path("summary").asText().startsWith("Sync complete"),
+                    Duration.ofSeconds(30));
+        }
+        List<Long> latencies = new ArrayList<>();
+        long messages = 0;
+        for (StatusSocketClient socket : sockets) {
+            for (StatusSocketClient.Received received : socket.received()) {
+                JsonNode status = received.status();
+                if ("running".equals(status.path("state").asText()) && status.hasNonNull("progressAt")) {
+                    latencies.add(received.receivedAtMillis() - Instant.parse(status.get("progressAt").asText()).toEpochMilli());
+                    messages++;
+                }
+            }
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("sync with %,d clients: %.1f s; %,d progress messages delivered (%.1f a client, %.1f a second); "
+                        + "latency from progress to client p50 %d ms, p99 %d ms, max %d ms%n", sockets.size(), seconds, messages,
+                (double) messages / sockets.size(), (double) messages / sockets.size() / seconds, percentile(sorted, 50),
+                percentile(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+    }
+
+    private static long percentile(long[] sorted, int percent) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
+    }
+
+    private static double awaitFinished(String database) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = BenchEnvironment.connect(database); Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT state, extract(epoch FROM finished_at - started_at) FROM sync_runs")) {
+                if (result.next() && !result.getString(1).equals("running")) {
+                    if (!result.getString(1).equals("succeeded")) {
+                        throw new IllegalStateException("the sync " + result.getString(1));
+                    }
+                    return result.getDouble(2);
+                }
+            }
+            Thread.sleep(200); // benchmark sampling interval, not synchronisation of a test
+        }
+        throw new IllegalStateException("the sync did not finish within 30 minutes");
+    }
+
+    private static void awaitReady(HttpClient http) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(BASE + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notUpYet) {
+                // starting
+            }
+            Thread.sleep(200); // benchmark polling of a starting process
+        }
+        throw new IllegalStateException("the sync-service did not become ready; see target/sync-service-status-benchmark.log");
+    }
+
+    /** Heap used after a full GC of the service (jcmd), from its /q/metrics. */
+    private static double heapAfterGc(Process process, HttpClient http) throws Exception {
+        new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(BASE + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static long residentBytes(Process process) throws Exception {
+        return Arrays.stream(Files.readString(Path.of("/proc/" + process.pid() + "/status")).split("\n"))
+                .filter(line -> line.startsWith("VmRSS:")).map(line -> line.replaceAll("\\D", "")).mapToLong(Long::parseLong)
+                .findFirst().orElseThrow() * 1024;
+    }
+}
