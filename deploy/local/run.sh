@@ -69,6 +69,7 @@ start_service sync-service 8080 "$root/sync-service/target/quarkus-app/quarkus-r
 cat <<MSG
 
 The system is up; the initial sync of $shop runs by itself.
+  The CRM UI (token: $SYNC_API_TOKENS): http://127.0.0.1:8080/integrations.html
   Watch it:                       curl -H 'Authorization: Bearer $SYNC_API_TOKENS' http://127.0.0.1:8080/api/shops/$shop/sync
   Change the shop (a webhook follows): curl -X POST -H 'Content-Type: application/json' \\
                                     -d '{"first_name":"Ada","last_name":"Live","email":"ada.live@example.com"}' \\

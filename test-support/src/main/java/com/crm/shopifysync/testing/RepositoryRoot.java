@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds the repository's root from wherever a module's tests run. */
-final class RepositoryRoot {
+public final class RepositoryRoot {
 
     private RepositoryRoot() {
     }
 
-    static Path find() {
+    public static Path find() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
             if (Files.isExecutable(candidate.resolve("deploy/local/kafka.sh"))) {
