@@ -8,4 +8,5 @@ root="$(cd "$here/.." && pwd)"
 (cd "$root" && ./mvnw -q -DskipTests package -pl shared-model,shopify-simulator,test-support,sync-service,benchmarks -am)
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 cd "$here"
-java -Xmx3g -cp "$cp" com.crm.shopifysync.bench.StatusFanOut "$root/sync-service/target/quarkus-app/quarkus-run.jar" "$@"
+java -Xmx512m -cp "$cp" com.crm.shopifysync.bench.StatusFanOut "$root/sync-service/target/quarkus-app/quarkus-run.jar" \
+  "$root/shopify-simulator/target/shopify-simulator.jar" "$@"

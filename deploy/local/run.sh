@@ -19,6 +19,8 @@ export SHOPIFY_WEBHOOKS_SECRETS="${SHOPIFY_WEBHOOKS_SECRETS:-local-dev-webhook-s
 export SYNC_API_TOKENS="${SYNC_API_TOKENS:-local-dev-api-token}"
 export DB_HOST="${DB_HOST:-127.0.0.1}" DB_PORT="${DB_PORT:-5432}" DB_NAME="${DB_NAME:-shopify_sync}" DB_USER="${DB_USER:-postgres}"
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}"
+# Text logs for a person at a terminal; production (prod profile) writes JSON lines.
+export QUARKUS_LOG_CONSOLE_JSON_ENABLED="${QUARKUS_LOG_CONSOLE_JSON_ENABLED:-false}"
 shop="${DEMO_SHOP:-demo.myshopify.com}"
 export SHOPIFY_SHOPS_0__DOMAIN="$shop" SHOPIFY_SHOPS_0__ADMIN_URL="http://127.0.0.1:8082"
 export SHOPIFY_SHOPS_0__ACCESS_TOKEN="${SHOPIFY_SHOPS_0__ACCESS_TOKEN:-local-dev-shopify-token}"

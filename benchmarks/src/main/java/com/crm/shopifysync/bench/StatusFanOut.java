@@ -1,7 +1,5 @@
 package com.crm.shopifysync.bench;
 
-import com.crm.shopifysync.simulator.ShopifySimulator;
-import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
 import com.crm.shopifysync.testing.KafkaBroker;
 import com.crm.shopifysync.testing.StatusSocketClient;
 import java.io.File;
@@ -37,33 +35,58 @@ public final class StatusFanOut {
     private static final String TOKEN = "benchmark";
     private static final int PORT = 18095;
     private static final String BASE = "http://127.0.0.1:" + PORT;
+    private static final int SIMULATOR_PORT = 18096;
 
     public static void main(String[] args) throws Exception {
         String jar = args[0];
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        int customers = args.length > 2 ? Integer.parseInt(args[2]) : 50_000;
-        int orders = args.length > 3 ? Integer.parseInt(args[3]) : 150_000;
-        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        String simulatorJar = args[1];
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int customers = args.length > 3 ? Integer.parseInt(args[3]) : 50_000;
+        int orders = args.length > 4 ? Integer.parseInt(args[4]) : 150_000;
+        int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 2;
         Files.createDirectories(Path.of("target"));
-        try (ShopifySimulator simulator = new ShopifySimulator(ShopifySimulator.Options.defaults()).start()) {
-            long generating = System.nanoTime();
-            simulator.addShop(new ShopSpec(SHOP, "bench-token", ShopSpec.ALL_SCOPES, customers, orders, 3));
-            System.out.printf("generated %,d customers and %,d orders in %.1f s%n", customers, orders, (System.nanoTime() - generating) / 1e9);
+        // Shopify in a process of its own: its large heap (the generated store) and its export work stay out of the
+        // clients' process, whose pauses would otherwise count as delivery latency.
+        ProcessBuilder shopify = new ProcessBuilder("java", "-Xmx3g", "-jar", simulatorJar).redirectErrorStream(true)
+                .redirectOutput(new File("target/simulator-status-benchmark.log"));
+        shopify.environment().putAll(Map.of("SIMULATOR_PORT", Integer.toString(SIMULATOR_PORT), "SIMULATOR_SHOP", SHOP,
+                "SIMULATOR_ACCESS_TOKEN", "bench-token", "SIMULATOR_CUSTOMERS", Integer.toString(customers),
+                "SIMULATOR_ORDERS", Integer.toString(orders), "SIMULATOR_SEED", "3",
+                "SIMULATOR_DATA_DIR", Path.of("target/status-benchmark-exports").toAbsolutePath().toString()));
+        long generating = System.nanoTime();
+        Process simulator = shopify.start();
+        try {
+            awaitShop(HttpClient.newHttpClient());
+            System.out.printf("simulator up with %,d customers and %,d orders in %.1f s%n", customers, orders, (System.nanoTime() - generating) / 1e9);
             List<Double> alone = new ArrayList<>();
             List<Double> watched = new ArrayList<>();
+            List<Double> aloneCpu = new ArrayList<>();
+            List<Double> watchedCpu = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                alone.add(round(jar, simulator, 0));
-                watched.add(round(jar, simulator, clients));
+                double[] without = round(jar, 0);
+                alone.add(without[0]);
+                aloneCpu.add(without[1]);
+                double[] with = round(jar, clients);
+                watched.add(with[0]);
+                watchedCpu.add(with[1]);
             }
-            double withoutClients = alone.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-            double withClients = watched.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-            System.out.printf("%nsync of %,d rows, time applying rows: %.1f s without clients %s, %.1f s with %,d clients %s: %+.1f%%%n", customers + orders,
-                    withoutClients, alone, withClients, clients, watched, 100 * (withClients - withoutClients) / withoutClients);
+            System.out.printf("%nsync of %,d rows, time applying rows: %s without clients, %s with %,d clients: %+.1f%%%n"
+                            + "sync-service CPU for the whole sync: %s s without clients, %s s with them: %+.1f%%%n",
+                    customers + orders, alone, watched, clients, change(alone, watched), aloneCpu, watchedCpu, change(aloneCpu, watchedCpu));
+        } finally {
+            simulator.destroy();
+            simulator.waitFor();
         }
     }
 
-    /** One sync on a fresh database; returns the seconds it spent applying rows. */
-    private static double round(String jar, ShopifySimulator simulator, int clients) throws Exception {
+    private static double change(List<Double> before, List<Double> after) {
+        double a = before.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double b = after.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        return 100 * (b - a) / a;
+    }
+
+    /** One sync on a fresh database; returns the seconds it spent applying rows and the service's CPU seconds. */
+    private static double[] round(String jar, int clients) throws Exception {
         String run = "statusbench" + Long.toString(System.currentTimeMillis(), 36);
         String database = "bench_" + run;
         KafkaBroker broker = BenchEnvironment.topics(run + ".");
@@ -77,7 +100,7 @@ public final class StatusFanOut {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(PORT));
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("SHOPIFY_SHOPS_0__DOMAIN", SHOP);
-        env.put("SHOPIFY_SHOPS_0__ADMIN_URL", simulator.adminUrl());
+        env.put("SHOPIFY_SHOPS_0__ADMIN_URL", "http://127.0.0.1:" + SIMULATOR_PORT);
         env.put("SHOPIFY_SHOPS_0__ACCESS_TOKEN", "bench-token");
         env.put("SYNC_BULK_POLL_INITIAL", "100ms");
         env.put("SYNC_BULK_POLL_MAXIMUM", "500ms");
@@ -86,7 +109,7 @@ public final class StatusFanOut {
         HttpClient http = HttpClient.newHttpClient();
         List<Watcher> sockets = new ArrayList<>();
         try {
-            awaitReady(http);
+            awaitReady(http, BASE + "/q/health/ready", Duration.ofMinutes(2));
             double heapBefore = heapAfterGc(process, http);
             long rssBefore = residentBytes(process);
             HttpClient socketClient = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
@@ -108,13 +131,16 @@ public final class StatusFanOut {
             if (started.statusCode() != 202) {
                 throw new IllegalStateException("Sync Now: HTTP " + started.statusCode() + " " + started.body());
             }
+            double cpuBefore = cpuSeconds(process);
             double seconds = awaitFinished(database);
+            double cpu = cpuSeconds(process) - cpuBefore;
             if (clients > 0) {
                 report(sockets, seconds);
             } else {
                 System.out.printf("sync without clients: %.1f s%n", seconds);
             }
-            return seconds;
+            System.out.printf("  sync-service CPU during the sync: %.1f s%n", cpu);
+            return new double[] {seconds, cpu};
         } finally {
             sockets.forEach(Watcher::close);
             process.destroy();
@@ -240,11 +266,35 @@ public final class StatusFanOut {
         throw new IllegalStateException("the sync did not finish within 30 minutes");
     }
 
-    private static void awaitReady(HttpClient http) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    /** The simulator lists the shop once its store is generated. */
+    private static void awaitShop(HttpClient http) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(BASE + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SIMULATOR_PORT + "/simulator/shops")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body().contains(SHOP)) {
+                    return;
+                }
+            } catch (Exception notUpYet) {
+                // starting
+            }
+            Thread.sleep(500); // benchmark polling of a starting process
+        }
+        throw new IllegalStateException("the simulator did not list " + SHOP + "; see target/simulator-status-benchmark.log");
+    }
+
+    /** User and system CPU of the process so far (/proc/PID/stat, in clock ticks of 10 ms). */
+    private static double cpuSeconds(Process process) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    private static void awaitReady(HttpClient http, String url, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode() == 200) {
                     return;
                 }
@@ -253,7 +303,7 @@ public final class StatusFanOut {
             }
             Thread.sleep(200); // benchmark polling of a starting process
         }
-        throw new IllegalStateException("the sync-service did not become ready; see target/sync-service-status-benchmark.log");
+        throw new IllegalStateException(url + " did not answer 200; see target/*-status-benchmark.log");
     }
 
     /** Heap used after a full GC of the service (jcmd), from its /q/metrics. */

@@ -76,8 +76,8 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyTopicTheServicesUseHasAKafkaTopicAndViceVersa(String overlay) throws Exception {
         List<KafkaTopic> topics = typed(render(overlay), KafkaTopic.class);
-        assertThat(topics.stream().map(topic -> topic.getSpec().getTopicName()).collect(Collectors.toCollection(TreeSet::new)))
-                .isEqualTo(topicsInConfiguration());
+        Set<String> declared = topics.stream().map(topic -> topic.getSpec().getTopicName()).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(declared).isEqualTo(topicsInConfiguration());
         if (overlay.equals("prod")) {
             assertThat(topics).allSatisfy(topic -> {
                 assertThat(topic.getSpec().getReplicas()).isEqualTo(3);
@@ -137,8 +137,8 @@ class KubernetesManifestsTest {
         List<RenderedObject> objects = render(overlay);
         Ingress gateway = typed(objects, Ingress.class).stream().filter(i -> i.getMetadata().getName().equals("webhook-gateway")).findFirst().orElseThrow();
         assertThat(gateway.getSpec().getTls()).isNotEmpty();
-        assertThat(gateway.getSpec().getRules()).flatExtracting(rule -> rule.getHttp().getPaths())
-                .extracting(path -> path.getPath()).containsExactly("/webhooks/shopify");
+        assertThat(gateway.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream())
+                .map(path -> path.getPath()).toList()).containsExactly("/webhooks/shopify");
         assertThat(typed(objects, NetworkPolicy.class)).anySatisfy(policy -> {
             assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
             assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress");

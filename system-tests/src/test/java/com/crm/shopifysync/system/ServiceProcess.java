@@ -59,6 +59,15 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as Kubernetes sends it, without waiting for the process to end. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: the process dies where it is, as in a node crash or an OOM kill. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

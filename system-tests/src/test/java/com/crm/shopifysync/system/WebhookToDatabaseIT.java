@@ -122,6 +122,36 @@ class WebhookToDatabaseIT {
         assertThat(get("/api/shops/" + shop + "/dead-letters/count").body()).isEqualTo("{\"count\":0}");
     }
 
+    @Test
+    void bothServicesExposeTheirMetricsWithRealValuesAfterAWorkload() throws Exception {
+        String shop = "metrics.myshopify.com";
+        byte[] customer = "{\"id\":900,\"admin_graphql_api_id\":\"gid://shopify/Customer/900\",\"email\":\"m@example.com\",\"updated_at\":\"2026-01-01T00:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(post(SignedWebhook.of("customers/create", shop, customer, SECRET)).statusCode()).isEqualTo(200);
+        assertThat(post(SignedWebhook.of("customers/create", shop, customer, SECRET).withHmac("d3Jvbmc=")).statusCode()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/shops/" + shop + "/customers/900").statusCode() == 200);
+
+        String gatewayMetrics = HTTP.send(HttpRequest.newBuilder(gateway.uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(value(gatewayMetrics, "gateway_webhooks_total{", "outcome=\"accepted\"")).isPositive();
+        assertThat(value(gatewayMetrics, "gateway_webhooks_total{", "outcome=\"rejected\"")).isPositive();
+        assertThat(value(gatewayMetrics, "gateway_publish_seconds_count", "")).isPositive();
+        assertThat(gatewayMetrics).doesNotContain(SECRET);
+
+        String syncMetrics = metrics();
+        assertThat(value(syncMetrics, "sync_webhook_events_total{", "outcome=\"applied\"")).isPositive();
+        assertThat(value(syncMetrics, "sync_webhook_batch_size_count", "")).isPositive();
+        assertThat(syncMetrics).contains("sync_active_syncs ", "sync_status_websocket_clients ", "sync_dead_letters_recorded_total",
+                "sync_shopify_throttle_wait_seconds");
+        // consumer lag, per partition of the webhooks topic, from the Kafka client's own metrics
+        assertThat(syncMetrics).containsPattern("kafka_consumer_fetch_manager_records_lag(_max)?\\{");
+    }
+
+    /** The sum of the samples of {@code name} whose line contains {@code label}. */
+    private static double value(String metrics, String name, String label) {
+        return metrics.lines().filter(line -> line.startsWith(name) && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     private static String metrics() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(syncService.uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }

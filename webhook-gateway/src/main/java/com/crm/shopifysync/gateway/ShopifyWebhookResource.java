@@ -1,6 +1,7 @@
 package com.crm.shopifysync.gateway;
 
 import com.crm.shopifysync.gateway.ShopifyHmacVerifier.Rejection;
+import com.crm.shopifysync.model.LogFields;
 import com.crm.shopifysync.model.WebhookDelivery;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -58,8 +59,11 @@ public class ShopifyWebhookResource {
     public Uni<Response> receive(byte[] body, HttpHeaders headers) {
         Optional<Rejection> rejection = verifier.verify(body, headers.getHeaderString(HMAC));
         if (rejection.isPresent()) {
-            LOG.warnf("webhook rejected (401): shop=%s topic=%s reason=%s",
-                    headers.getHeaderString(SHOP_DOMAIN), headers.getHeaderString(TOPIC), rejection.get().reason());
+            try (LogFields fields = LogFields.of(LogFields.SHOP, headers.getHeaderString(SHOP_DOMAIN), LogFields.TOPIC,
+                    headers.getHeaderString(TOPIC), LogFields.EVENT_ID, headers.getHeaderString(EVENT_ID))) {
+                LOG.warnf("webhook rejected (401): shop=%s topic=%s reason=%s",
+                        headers.getHeaderString(SHOP_DOMAIN), headers.getHeaderString(TOPIC), rejection.get().reason());
+            }
             metrics.rejected(rejection.get());
             return Uni.createFrom().item(Response.status(Response.Status.UNAUTHORIZED).build());
         }
@@ -91,8 +95,11 @@ public class ShopifyWebhookResource {
 
     private Response unavailable(WebhookDelivery delivery, Throwable failure) {
         metrics.unavailable();
-        LOG.errorf("webhook not accepted (503), Kafka did not acknowledge: shop=%s topic=%s webhook=%s cause=%s",
-                delivery.shopDomain(), delivery.topic(), delivery.webhookId(), failure.toString());
+        try (LogFields fields = LogFields.of(LogFields.SHOP, delivery.shopDomain(), LogFields.TOPIC, delivery.topic(),
+                LogFields.EVENT_ID, delivery.eventId().orElse(null))) {
+            LOG.errorf("webhook not accepted (503), Kafka did not acknowledge: shop=%s topic=%s webhook=%s cause=%s",
+                    delivery.shopDomain(), delivery.topic(), delivery.webhookId(), failure.toString());
+        }
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, config.retryAfter().toSeconds())
                 .build();

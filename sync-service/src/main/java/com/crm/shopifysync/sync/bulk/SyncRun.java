@@ -18,10 +18,10 @@ public record SyncRun(UUID id, String shopDomain, String mode, String state, Str
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
-    static final String COLUMNS = "id, shop_domain, mode, state, phase, started_at, finished_at, customers_since, orders_since, "
+    public static final String COLUMNS = "id, shop_domain, mode, state, phase, started_at, finished_at, customers_since, orders_since, "
             + "customers_total, orders_total, customers_synced, orders_synced, progress_at, summary, failure_reason";
 
-    static SyncRun from(Row row) {
+    public static SyncRun from(Row row) {
         return new SyncRun(row.getUUID("id"), row.getString("shop_domain"), row.getString("mode"), row.getString("state"),
                 row.getString("phase"), instant(row, "started_at"), instant(row, "finished_at"), instant(row, "customers_since"),
                 instant(row, "orders_since"), row.getLong("customers_total"), row.getLong("orders_total"),
@@ -29,7 +29,7 @@ public record SyncRun(UUID id, String shopDomain, String mode, String state, Str
                 row.getString("failure_reason"));
     }
 
-    static Instant instant(Row row, String column) {
+    public static Instant instant(Row row, String column) {
         return Optional.ofNullable(row.getOffsetDateTime(column)).map(OffsetDateTime::toInstant).orElse(null);
     }
 

@@ -1,6 +1,7 @@
 package com.crm.shopifysync.sync.bulk;
 
 import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
+import com.crm.shopifysync.model.LogFields;
 import com.crm.shopifysync.sync.shop.ShopifyConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -140,7 +141,11 @@ public class SyncRunner {
     }
 
     private void execute(SyncRun run) {
-        running.computeIfAbsent(run.id(), id -> workers.submit(() -> runToEnd(run)));
+        running.computeIfAbsent(run.id(), id -> workers.submit(() -> {
+            try (LogFields fields = LogFields.of(LogFields.SHOP, run.shopDomain(), LogFields.SYNC_ID, run.id())) {
+                runToEnd(run);
+            }
+        }));
     }
 
     private void runToEnd(SyncRun run) {

@@ -1,10 +1,10 @@
 package com.crm.shopifysync.sync.status;
 
 import com.crm.shopifysync.sync.bulk.SyncRun;
-import com.crm.shopifysync.sync.bulk.SyncRunStore;
 import com.crm.shopifysync.sync.bulk.SyncRunStore.ShopState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -17,24 +17,31 @@ import java.util.Optional;
 @ApplicationScoped
 public class SyncStatusReader {
 
-    private final SyncRunStore runs;
     private final Pool pool;
     private final StatusConfig config;
 
-    public SyncStatusReader(SyncRunStore runs, Pool pool, StatusConfig config) {
-        this.runs = runs;
+    public SyncStatusReader(Pool pool, StatusConfig config) {
         this.pool = pool;
         this.config = config;
     }
 
-    public Uni<SyncStatus> read(String shop) {
-        return deadLetterCount(shop).chain(deadLetters -> runs.shop(shop)
-                .chain(state -> runs.latest(shop).map(latest -> status(shop, state, latest, deadLetters, Instant.now()))));
-    }
+    /** One round trip: the status is read for every push, while a sync keeps the database busy. */
+    private static final String STATUS = "SELECT s.sync_started_at, s.last_successful_sync_at, s.orders_limited_to_60_days, "
+            + "(SELECT count(*) FROM dead_letters d WHERE d.shop_domain = $1 AND d.state = 'dead') AS dead_letter_count, "
+            + "s.shop_domain IS NOT NULL AS known_shop, r.* FROM (SELECT $1::text AS shop) q "
+            + "LEFT JOIN shops s ON s.shop_domain = q.shop "
+            + "LEFT JOIN LATERAL (SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 ORDER BY started_at DESC LIMIT 1) r ON true";
 
-    private Uni<Long> deadLetterCount(String shop) {
-        return pool.preparedQuery("SELECT count(*) FROM dead_letters WHERE shop_domain = $1 AND state = 'dead'")
-                .execute(Tuple.of(shop)).map(rows -> rows.iterator().next().getLong(0));
+    public Uni<SyncStatus> read(String shop) {
+        return pool.preparedQuery(STATUS).execute(Tuple.of(shop)).map(rows -> {
+            Row row = rows.iterator().next();
+            Optional<ShopState> state = row.getBoolean("known_shop")
+                    ? Optional.of(new ShopState(shop, SyncRun.instant(row, "sync_started_at"), SyncRun.instant(row, "last_successful_sync_at"),
+                            null, row.getBoolean("orders_limited_to_60_days")))
+                    : Optional.empty();
+            Optional<SyncRun> latest = row.getUUID("id") == null ? Optional.empty() : Optional.of(SyncRun.from(row));
+            return status(shop, state, latest, row.getLong("dead_letter_count"), Instant.now());
+        });
     }
 
     SyncStatus status(String shop, Optional<ShopState> shopState, Optional<SyncRun> latest, long deadLetters, Instant now) {

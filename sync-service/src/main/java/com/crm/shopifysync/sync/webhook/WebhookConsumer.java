@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.webhook;
 
+import com.crm.shopifysync.model.LogFields;
 import com.crm.shopifysync.model.WebhookDelivery;
 import com.crm.shopifysync.model.WebhookHeaders;
 import com.crm.shopifysync.sync.bulk.SyncRunner;
@@ -143,16 +144,25 @@ public class WebhookConsumer {
             return deadLetter(record, failure);
         }
         metrics.retried(topic(record));
-        LOG.warnf("webhook failed, handed to the retry topics: %s topic=%s webhook=%s reason=%s", position(record), topic(record),
-                header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), failure.toString());
+        try (LogFields fields = logFields(record)) {
+            LOG.warnf("webhook failed, handed to the retry topics: %s topic=%s webhook=%s reason=%s", position(record), topic(record),
+                    header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), failure.toString());
+        }
         return Uni.createFrom().completionStage(() -> record.nack(failure));
+    }
+
+    private static LogFields logFields(KafkaRecord<String, byte[]> record) {
+        return LogFields.of(LogFields.SHOP, header(record, WebhookHeaders.SHOP_DOMAIN).orElse(null), LogFields.TOPIC, topic(record),
+                LogFields.EVENT_ID, header(record, WebhookHeaders.EVENT_ID).orElse(null));
     }
 
     private Uni<Void> deadLetter(KafkaRecord<String, byte[]> record, Throwable reason) {
         Throwable cause = rootReason(reason);
-        LOG.errorf("webhook not applied, sent to the dead-letter topic: %s shop=%s topic=%s webhook=%s reason=%s",
-                position(record), header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"), topic(record),
-                header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), cause.getMessage());
+        try (LogFields fields = logFields(record)) {
+            LOG.errorf("webhook not applied, sent to the dead-letter topic: %s shop=%s topic=%s webhook=%s reason=%s",
+                    position(record), header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"), topic(record),
+                    header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), cause.getMessage());
+        }
         return deadLetters.send(record, cause)
                 .invoke(() -> metrics.deadLettered(topic(record)))
                 .chain(() -> Uni.createFrom().completionStage(record.ack()));
