@@ -1,6 +1,7 @@
 package com.crm.shopifysync.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.crm.shopifysync.deployment.Manifests.RenderedObject;
 import com.crm.shopifysync.testing.RepositoryRoot;
@@ -28,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,6 +52,16 @@ class KubernetesManifestsTest {
         for (RenderedObject object : objects) {
             assertThat(Manifests.unknownFields(object)).as("fields of %s/%s its model does not know", object.kind(), object.name()).isEmpty();
         }
+    }
+
+    @Test
+    void aMisspelledFieldIsCaughtWhicheverModelReadsIt() throws Exception {
+        JsonNode topic = Manifests.documents("apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n  name: t\nspec:\n  partitons: 3\n").get(0);
+        assertThat(Manifests.unknownFields(Manifests.typed(topic))).containsExactly("KafkaTopic/t.spec.partitons");
+        JsonNode deployment = Manifests.documents("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replica: 2\n").get(0);
+        assertThat(Manifests.unknownFields(Manifests.typed(deployment))).containsExactly("Deployment/d.spec.replica");
+        JsonNode cluster = Manifests.documents("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  instance: 3\n").get(0);
+        assertThatThrownBy(() -> Manifests.typed(cluster)).hasMessageContaining("instance");
     }
 
     @ParameterizedTest

@@ -1,10 +1,10 @@
 package com.crm.shopifysync.deployment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.Annotated;
-import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -54,7 +54,7 @@ final class Manifests {
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
             Map.entry("kafka.strimzi.io/v1beta2/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
             Map.entry("postgresql.cnpg.io/v1/Cluster", CloudNativePg.Cluster.class),
             Map.entry("monitoring.coreos.com/v1/PodMonitor", PrometheusOperator.PodMonitor.class));
 
@@ -67,9 +67,10 @@ final class Manifests {
             return false;
         }
 
+        /** Every known property, defaults and empty values included: a field left at its default is still known. */
         @Override
-        public boolean hasAnyGetterAnnotation(AnnotatedMember member) {
-            return false;
+        public JsonInclude.Value findPropertyInclusion(Annotated annotated) {
+            return JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS);
         }
     });
 
