@@ -2,6 +2,11 @@ package com.crm.shopifysync.bench;
 
 import com.crm.shopifysync.testing.KafkaBroker;
 import com.crm.shopifysync.testing.StatusSocketClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 /**
  * N WebSocket clients (default 1,000) of one shop watch a sync of C customers and O orders (default 50,000 and
@@ -36,6 +43,8 @@ public final class StatusFanOut {
     private static final int PORT = 18095;
     private static final String BASE = "http://127.0.0.1:" + PORT;
     private static final int SIMULATOR_PORT = 18096;
+    private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    private static final WebSocketClient SOCKETS = VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(5_000));
 
     public static void main(String[] args) throws Exception {
         String jar = args[0];
@@ -112,9 +121,8 @@ public final class StatusFanOut {
             awaitReady(http, BASE + "/q/health/ready", Duration.ofMinutes(2));
             double heapBefore = heapAfterGc(process, http);
             long rssBefore = residentBytes(process);
-            HttpClient socketClient = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
             for (int i = 0; i < clients; i++) {
-                sockets.add(Watcher.connect(socketClient, StatusSocketClient.ticketPath(BASE, SHOP, TOKEN)));
+                sockets.add(Watcher.connect(SOCKETS, StatusSocketClient.ticketPath(BASE, SHOP, TOKEN)));
             }
             for (Watcher socket : sockets) {
                 socket.awaitFirst();
@@ -136,6 +144,10 @@ public final class StatusFanOut {
             double cpu = cpuSeconds(process) - cpuBefore;
             if (clients > 0) {
                 report(sockets, seconds);
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(BASE + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                System.out.printf("  server side, progress to written to the sockets: %s%n", metrics.lines()
+                        .filter(line -> line.startsWith("sync_status_push_latency_seconds{") || line.startsWith("sync_status_push_latency_seconds_max"))
+                        .map(line -> line.replaceFirst("^sync_status_push_latency_seconds", "")).toList());
             } else {
                 System.out.printf("sync without clients: %.1f s%n", seconds);
             }
@@ -161,70 +173,62 @@ public final class StatusFanOut {
     }
 
     /**
-     * A lean status client, so that 1,000 of them cost the shared machine little: it keeps, per running status, only
-     * the latency from its {@code progressAt} to its arrival (found by a string search, not by parsing the JSON).
+     * A lean status client, so that 1,000 of them cost the shared machine little (one Vert.x event loop for all): it
+     * keeps, per running status, only the latency from its {@code progressAt} to its arrival, found by a string search
+     * rather than by parsing the JSON.
      */
-    private static final class Watcher implements java.net.http.WebSocket.Listener {
+    private static final class Watcher {
 
-        private final java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
-        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        private final StringBuilder partial = new StringBuilder();
+        private final CountDownLatch first = new CountDownLatch(1);
+        private final CountDownLatch done = new CountDownLatch(1);
         private long[] latencies = new long[256];
         private int count;
-        private java.net.http.WebSocket socket;
+        private WebSocket socket;
 
-        static Watcher connect(HttpClient client, String path) throws Exception {
+        static Watcher connect(WebSocketClient client, String path) throws Exception {
             Watcher watcher = new Watcher();
-            watcher.socket = client.newWebSocketBuilder().buildAsync(URI.create(BASE.replace("http", "ws") + path), watcher)
-                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            watcher.socket = client.connect(PORT, "127.0.0.1", path).onSuccess(socket -> socket.textMessageHandler(watcher::onText))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return watcher;
         }
 
-        @Override
-        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long now = System.currentTimeMillis();
-                String text = partial.toString();
-                partial.setLength(0);
-                first.countDown();
-                if (text.contains("\"state\":\"running\"")) {
-                    int at = text.indexOf("\"progressAt\":\"");
-                    if (at >= 0) {
-                        String instant = text.substring(at + 14, text.indexOf('"', at + 14));
-                        synchronized (this) {
-                            if (count == latencies.length) {
-                                latencies = Arrays.copyOf(latencies, count * 2);
-                            }
-                            latencies[count++] = now - Instant.parse(instant).toEpochMilli();
+        private void onText(String text) {
+            long now = System.currentTimeMillis();
+            first.countDown();
+            if (text.contains("\"state\":\"running\"")) {
+                int at = text.indexOf("\"progressAt\":\"");
+                if (at >= 0) {
+                    String instant = text.substring(at + 14, text.indexOf('"', at + 14));
+                    synchronized (this) {
+                        if (count == latencies.length) {
+                            latencies = Arrays.copyOf(latencies, count * 2);
                         }
+                        latencies[count++] = now - Instant.parse(instant).toEpochMilli();
                     }
-                } else if (text.contains("\"summary\":\"Sync complete")) {
-                    done.countDown();
                 }
+            } else if (text.contains("\"summary\":\"Sync complete")) {
+                done.countDown();
             }
-            webSocket.request(1);
-            return null;
         }
 
         void awaitFirst() throws InterruptedException {
-            if (!first.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!first.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no status within 30 s of connecting");
             }
         }
 
         void awaitDone() throws InterruptedException {
-            if (!done.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!done.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no completion status within 30 s of the sync's end");
             }
         }
 
-        synchronized java.util.stream.LongStream latencies() {
+        synchronized LongStream latencies() {
             return Arrays.stream(latencies, 0, count);
         }
 
         void close() {
-            socket.abort();
+            socket.close();
         }
     }
 

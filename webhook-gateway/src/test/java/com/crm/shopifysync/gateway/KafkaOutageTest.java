@@ -55,6 +55,8 @@ class KafkaOutageTest {
         assertThat(answeredIn).as("Shopify gives up after 5 s").isLessThan(Duration.ofSeconds(5));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(given().get("/q/health/ready").statusCode()).isEqualTo(503));
+        // Kubernetes must not restart the gateway because Kafka is down: liveness stays up
+        assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);
 
         broker.ensureRunning();
         // Shopify retries the same delivery until it gets a 2xx

@@ -3,10 +3,13 @@ package com.crm.shopifysync.sync.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -39,12 +42,16 @@ public class SyncStatusBroadcaster {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final long pushIntervalNanos;
+    private final Timer pushLatency;
 
     public SyncStatusBroadcaster(SyncStatusReader reader, ObjectMapper json, Vertx vertx, StatusConfig config, MeterRegistry registry) {
         this.reader = reader;
         this.json = json;
         this.vertx = vertx;
         this.pushIntervalNanos = config.pushInterval().toNanos();
+        this.pushLatency = Timer.builder("sync.status.push.latency")
+                .description("From a sync's progress (a batch committed) to its status being written to this replica's clients")
+                .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("sync.status.websocket.clients", shops, clients -> clients.values().stream().mapToInt(shop -> {
             synchronized (shop) {
                 return shop.connections.size();
@@ -129,6 +136,9 @@ public class SyncStatusBroadcaster {
                 if (!text.equals(clients.lastSent)) {
                     clients.lastSent = text;
                     clients.connections.forEach(connection -> send(connection, text));
+                    if (status.progressAt() != null && SyncStatus.RUNNING.equals(status.state()) && !clients.connections.isEmpty()) {
+                        pushLatency.record(Duration.between(status.progressAt(), Instant.now()));
+                    }
                 }
                 clients.reading = false;
                 again = clients.changedSinceRead;

@@ -52,6 +52,8 @@ class DatabaseOutageTest {
 
             PostgresTestResource.proxy().cut();
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 503);
+            // Kubernetes must not restart the service because PostgreSQL is down: liveness stays up
+            assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);
             List<ProducerRecord<String, byte[]>> duringOutage = new ArrayList<>();
             for (long id = 2; id <= 51; id++) {
                 WebhookDelivery delivery = delivery("customers/create", SHOP);
