@@ -85,7 +85,9 @@ public final class StatusFanOut {
         } finally {
             simulator.destroy();
             simulator.waitFor();
+            VERTX.close();
         }
+        System.exit(0); // the HTTP clients' threads would keep the JVM alive
     }
 
     private static double change(List<Double> before, List<Double> after) {
