@@ -4,7 +4,7 @@ import com.crm.shopifysync.testing.KafkaBroker;
 import com.crm.shopifysync.testing.StatusSocketClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.io.File;
@@ -185,12 +185,13 @@ public final class StatusFanOut {
         private final CountDownLatch done = new CountDownLatch(1);
         private long[] latencies = new long[256];
         private int count;
-        private WebSocket socket;
+        private ClientWebSocket socket;
 
+        /** The handler is set before connecting: the status sent on connect is never missed. */
         static Watcher connect(WebSocketClient client, String path) throws Exception {
             Watcher watcher = new Watcher();
-            watcher.socket = client.connect(PORT, "127.0.0.1", path).onSuccess(socket -> socket.textMessageHandler(watcher::onText))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            watcher.socket = client.webSocket().textMessageHandler(watcher::onText);
+            watcher.socket.connect(PORT, "127.0.0.1", path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return watcher;
         }
 

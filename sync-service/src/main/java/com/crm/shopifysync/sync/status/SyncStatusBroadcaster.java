@@ -4,13 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +31,7 @@ import org.jboss.logging.Logger;
 public class SyncStatusBroadcaster {
 
     private static final Logger LOG = Logger.getLogger(SyncStatusBroadcaster.class);
+    private static final CloseReason GOING_AWAY = new CloseReason(1001, "server shutting down, reconnect");
 
     /** The clients of one shop and the status they were last sent; guarded by itself. */
     private static final class ShopClients {
@@ -126,6 +132,21 @@ public class SyncStatusBroadcaster {
     @Scheduled(every = "${sync.status.stale-check:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkStale() {
         changedAll();
+    }
+
+    /**
+     * Shutting down (readiness is already down): clients are told to go away (1001) and reconnect, to a replica that
+     * stays. Open sockets would otherwise hold the graceful shutdown until its timeout.
+     */
+    void goingAway(@Observes ShutdownDelayInitiatedEvent event) {
+        List<WebSocketConnection> open = new ArrayList<>();
+        shops.values().forEach(clients -> {
+            synchronized (clients) {
+                open.addAll(clients.connections);
+            }
+        });
+        open.forEach(connection -> connection.close(GOING_AWAY).subscribe().with(closed -> {
+        }, failure -> LOG.debugf("closing client %s: %s", connection.id(), failure.getMessage())));
     }
 
     private void read(String shop, ShopClients clients) {
