@@ -14,12 +14,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two packaged sync-services: Sync Now on replica A runs the sync there, and a client connected to replica B sees
+ * Two packaged sync-services, started together on an empty database: Sync Now on replica A runs the sync there, and a client connected to replica B sees
  * its progress climb and its summary (PostgreSQL NOTIFY reaches every replica).
  */
 class SyncStatusAcrossReplicasIT {
@@ -41,12 +42,23 @@ class SyncStatusAcrossReplicasIT {
         }
     }
 
+    private static ServiceProcess start(int port, String host) {
+        try {
+            return ServiceProcess.start("sync-service", port, system.environment(Map.of("SYNC_BULK_INITIAL_SYNC_ON_START", "false",
+                    "HOSTNAME", host)));
+        } catch (Exception e) {
+            throw new IllegalStateException(host + " did not start", e);
+        }
+    }
+
     @Test
     void progressOfASyncOnOneReplicaReachesClientsOfTheOther() throws Exception {
-        ServiceProcess a = ServiceProcess.start("sync-service", 18390,
-                system.environment(Map.of("SYNC_BULK_INITIAL_SYNC_ON_START", "false", "HOSTNAME", "replica-a")));
-        ServiceProcess b = ServiceProcess.start("sync-service", 18391,
-                system.environment(Map.of("SYNC_BULK_INITIAL_SYNC_ON_START", "false", "HOSTNAME", "replica-b")));
+        // Both start at once on the empty database, as pods of a new deployment do: Flyway's advisory lock lets one
+        // migrate while the other waits.
+        CompletableFuture<ServiceProcess> startingA = CompletableFuture.supplyAsync(() -> start(18390, "replica-a"));
+        CompletableFuture<ServiceProcess> startingB = CompletableFuture.supplyAsync(() -> start(18391, "replica-b"));
+        ServiceProcess a = startingA.join();
+        ServiceProcess b = startingB.join();
         try (StatusSocketClient onB = StatusSocketClient.connect("http://127.0.0.1:18391", SHOP, TOKEN)) {
             JsonNode before = onB.await(status -> true, Duration.ofSeconds(10));
             assertThat(before.path("state").asText()).isEqualTo("stale");

@@ -16,8 +16,11 @@ public interface StatusConfig {
     @WithDefault("1m")
     Duration staleCheck();
 
-    /** The least time between two pushes of one shop's status: progress never floods clients, whatever the row rate. */
-    @WithDefault("250ms")
+    /**
+     * The least time between two pushes of one shop's status (10 a second at most): progress never floods clients,
+     * whatever the row rate, and a progress event waits at most this long for its push.
+     */
+    @WithDefault("100ms")
     Duration pushInterval();
 
     /** How long a WebSocket ticket opens connections for. */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The status WebSocket as a frontend meets it, without a browser: refused without a ticket, the current status on
- * connect, then every change in order and never faster than the push interval; stale and dead letters pushed too.
+ * connect, then every change in order and never faster than the push interval (100 ms); stale and dead letters pushed too.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -108,7 +108,7 @@ class SyncStatusSocketTest {
                 assertThat(ofRun.get(i).status()).as("a status is pushed only when it changed").isNotEqualTo(ofRun.get(i - 1).status());
             }
             long elapsed = ofRun.get(ofRun.size() - 1).receivedAtMillis() - ofRun.get(0).receivedAtMillis();
-            assertThat(ofRun.size()).as("pushes in %d ms, at most one per 250 ms", elapsed).isLessThanOrEqualTo((int) (elapsed / 250) + 2);
+            assertThat(ofRun.size()).as("pushes in %d ms, at most one per 100 ms", elapsed).isLessThanOrEqualTo((int) (elapsed / 100) + 2);
             assertThat(second.received().stream().filter(r -> runId.equals(r.status().path("runId").asText())).map(Received::status).toList())
                     .as("every client gets the same sequence").isEqualTo(ofRun.stream().map(Received::status).toList());
         }
