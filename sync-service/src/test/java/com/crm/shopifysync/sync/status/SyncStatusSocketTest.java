@@ -16,8 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.net.http.WebSocketHandshakeException;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -119,13 +117,13 @@ class SyncStatusSocketTest {
         try (StatusSocketClient client = StatusSocketClient.connect(baseUrl, SHOP, TOKEN)) {
             client.await(status -> "idle".equals(status.path("state").asText()), Duration.ofSeconds(5));
             // Three seconds short of stale: the change itself pushes an idle status; only the clock makes it stale.
-            execute("UPDATE shops SET last_successful_sync_at = now() - interval '24 hours' + interval '3 seconds' WHERE shop_domain = '" + SHOP + "'");
+            PostgresTestResource.execute("UPDATE shops SET last_successful_sync_at = now() - interval '24 hours' + interval '3 seconds' WHERE shop_domain = '" + SHOP + "'");
             JsonNode stale = client.await(status -> "stale".equals(status.path("state").asText()), Duration.ofSeconds(15));
             assertThat(stale.path("reason").asText()).isEqualTo("No successful sync for 24 hours");
             assertThat(given().auth().oauth2(TOKEN).get("/api/shops/" + SHOP + "/sync").then().extract().jsonPath().getString("state"))
                     .isEqualTo("stale");
         } finally {
-            execute("UPDATE shops SET last_successful_sync_at = now() WHERE shop_domain = '" + SHOP + "'");
+            PostgresTestResource.execute("UPDATE shops SET last_successful_sync_at = now() WHERE shop_domain = '" + SHOP + "'");
         }
     }
 
@@ -133,19 +131,13 @@ class SyncStatusSocketTest {
     void aNewDeadLetterReachesConnectedClients() throws Exception {
         try (StatusSocketClient client = StatusSocketClient.connect(baseUrl, SHOP, TOKEN)) {
             long before = client.await(status -> true, Duration.ofSeconds(5)).path("deadLetterCount").asLong();
-            execute("INSERT INTO dead_letters (shop_domain, topic, deduplication_key, payload, delivery_headers, reason, attempts, "
+            PostgresTestResource.execute("INSERT INTO dead_letters (shop_domain, topic, deduplication_key, payload, delivery_headers, reason, attempts, "
                     + "dead_letter_position, first_failed_at, last_failed_at) VALUES ('" + SHOP + "', 'orders/create', 'status-test-1', "
                     + "'{}'::bytea, '{}'::jsonb, 'unmappable payload', 1, 'p0@1', now(), now())");
             JsonNode after = client.await(status -> status.path("deadLetterCount").asLong() == before + 1, Duration.ofSeconds(5));
             assertThat(after.path("shop").asText()).isEqualTo(SHOP);
         } finally {
-            execute("DELETE FROM dead_letters WHERE deduplication_key = 'status-test-1'");
-        }
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+            PostgresTestResource.execute("DELETE FROM dead_letters WHERE deduplication_key = 'status-test-1'");
         }
     }
 }

@@ -16,8 +16,6 @@ import io.restassured.RestAssured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,13 +142,13 @@ class SyncUiBrowserTest {
     void dataTwentyFourHoursOldShowsTheRedDot() throws Exception {
         awaitIndicator("idle");
         try {
-            execute("UPDATE shops SET last_successful_sync_at = now() - interval '25 hours' WHERE shop_domain = '" + SHOP + "'");
+            PostgresTestResource.execute("UPDATE shops SET last_successful_sync_at = now() - interval '25 hours' WHERE shop_domain = '" + SHOP + "'");
             awaitIndicator("stale");
             assertThat(text("sync-reason")).isEqualTo("No successful sync for 25 hours");
             assertThat(browser.findElement(By.id("sync-indicator")).getAttribute("title")).isEqualTo("No successful sync for 25 hours");
             screenshot("05-stale-24h");
         } finally {
-            execute("UPDATE shops SET last_successful_sync_at = now() WHERE shop_domain = '" + SHOP + "'");
+            PostgresTestResource.execute("UPDATE shops SET last_successful_sync_at = now() WHERE shop_domain = '" + SHOP + "'");
         }
         awaitIndicator("idle");
     }
@@ -225,12 +223,6 @@ class SyncUiBrowserTest {
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Could not save screenshot " + name, e);
-        }
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }
