@@ -67,10 +67,16 @@ public class SyncStatusBroadcaster {
 
     /** A new client gets the shop's status at once: the last one sent to the shop's clients, or a fresh read. */
     void opened(String shop, WebSocketConnection connection) {
-        ShopClients clients = shops.compute(shop, (key, existing) -> existing == null ? new ShopClients() : existing);
+        // Added inside compute: a concurrent close of the shop's last client cannot drop the entry this one joins.
+        ShopClients clients = shops.compute(shop, (key, existing) -> {
+            ShopClients joined = existing == null ? new ShopClients() : existing;
+            synchronized (joined) {
+                joined.connections.add(connection);
+            }
+            return joined;
+        });
         String current;
         synchronized (clients) {
-            clients.connections.add(connection);
             current = clients.lastSent;
             if (current != null) {
                 send(connection, current);
@@ -168,10 +174,11 @@ public class SyncStatusBroadcaster {
                 changed(shop);
             }
         }, failure -> {
-            LOG.warnf(failure, "Could not read the sync status of %s; its clients keep the last one until the next change", shop);
+            LOG.warnf(failure, "Could not read the sync status of %s; reading it again", shop);
             synchronized (clients) {
                 clients.reading = false;
             }
+            changed(shop); // after the push interval: new clients still wait for their first status
         });
     }
 
