@@ -7,6 +7,7 @@ import com.crm.shopifysync.simulator.SimulatedShop;
 import com.crm.shopifysync.simulator.StoreData.Address;
 import com.crm.shopifysync.simulator.StoreData.Customer;
 import com.crm.shopifysync.testing.KafkaBroker;
+import com.crm.shopifysync.testing.PrometheusText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
@@ -216,8 +217,7 @@ public final class BulkImport {
         try {
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18090/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return metrics.body().lines().filter(line -> line.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+            return PrometheusText.sum(metrics.body(), "jvm_memory_used_bytes{area=\"heap\"", "");
         } catch (Exception notUpYet) {
             return 0;
         }

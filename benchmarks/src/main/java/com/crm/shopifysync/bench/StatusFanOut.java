@@ -1,6 +1,7 @@
 package com.crm.shopifysync.bench;
 
 import com.crm.shopifysync.testing.KafkaBroker;
+import com.crm.shopifysync.testing.PrometheusText;
 import com.crm.shopifysync.testing.StatusSocketClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -322,8 +323,7 @@ public final class StatusFanOut {
         new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         String metrics = http.send(HttpRequest.newBuilder(URI.create(BASE + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(line -> line.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return PrometheusText.sum(metrics, "jvm_memory_used_bytes{area=\"heap\"", "");
     }
 
     private static long residentBytes(Process process) throws Exception {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.crm.shopifysync.simulator.ShopifySimulator;
 import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
+import com.crm.shopifysync.testing.PrometheusText;
 import com.crm.shopifysync.testing.StoreComparison;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,7 +75,6 @@ class BulkSyncCrashIT {
     private static double metric(ServiceProcess service, String prefix) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(service.uri("/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return response.body().lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return PrometheusText.sum(response.body(), prefix, "");
     }
 }

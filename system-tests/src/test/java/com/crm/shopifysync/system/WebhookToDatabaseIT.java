@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.crm.shopifysync.model.Topics;
 import com.crm.shopifysync.testing.Fixtures;
 import com.crm.shopifysync.testing.KafkaBroker;
+import com.crm.shopifysync.testing.PrometheusText;
 import com.crm.shopifysync.testing.SignedWebhook;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,24 +133,18 @@ class WebhookToDatabaseIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/shops/" + shop + "/customers/900").statusCode() == 200);
 
         String gatewayMetrics = HTTP.send(HttpRequest.newBuilder(gateway.uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(value(gatewayMetrics, "gateway_webhooks_total{", "outcome=\"accepted\"")).isPositive();
-        assertThat(value(gatewayMetrics, "gateway_webhooks_total{", "outcome=\"rejected\"")).isPositive();
-        assertThat(value(gatewayMetrics, "gateway_publish_seconds_count", "")).isPositive();
+        assertThat(PrometheusText.sum(gatewayMetrics, "gateway_webhooks_total{", "outcome=\"accepted\"")).isPositive();
+        assertThat(PrometheusText.sum(gatewayMetrics, "gateway_webhooks_total{", "outcome=\"rejected\"")).isPositive();
+        assertThat(PrometheusText.sum(gatewayMetrics, "gateway_publish_seconds_count", "")).isPositive();
         assertThat(gatewayMetrics).doesNotContain(SECRET);
 
         String syncMetrics = metrics();
-        assertThat(value(syncMetrics, "sync_webhook_events_total{", "outcome=\"applied\"")).isPositive();
-        assertThat(value(syncMetrics, "sync_webhook_batch_size_count", "")).isPositive();
+        assertThat(PrometheusText.sum(syncMetrics, "sync_webhook_events_total{", "outcome=\"applied\"")).isPositive();
+        assertThat(PrometheusText.sum(syncMetrics, "sync_webhook_batch_size_count", "")).isPositive();
         assertThat(syncMetrics).contains("sync_active_syncs ", "sync_status_websocket_clients ", "sync_dead_letters_recorded_total",
                 "sync_shopify_throttle_wait_seconds");
         // consumer lag, per partition of the webhooks topic, from the Kafka client's own metrics
         assertThat(syncMetrics).containsPattern("kafka_consumer_fetch_manager_records_lag(_max)?\\{");
-    }
-
-    /** The sum of the samples of {@code name} whose line contains {@code label}. */
-    private static double value(String metrics, String name, String label) {
-        return metrics.lines().filter(line -> line.startsWith(name) && line.contains(label))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static String metrics() throws Exception {
