@@ -3,6 +3,7 @@ package com.crm.shopifysync.sync.bulk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bulk sync on {@code /q/metrics}: {@code sync_bulk_rows_applied_total} by resource (rows written from bulk files,
  * re-reads after a resume included), {@code sync_shopify_throttle_wait_seconds} (time spent waiting for Shopify's
  * rate limit), {@code sync_active_syncs} (syncs this replica is running) and {@code sync_runs_total} by outcome.
+ * Created at startup, so that the gauge and the timer exist (at zero) before the first sync: alerts see a series.
  */
+@Startup
 @ApplicationScoped
 public class BulkSyncMetrics {
 
