@@ -160,8 +160,14 @@
       .then(({ path }) => {
         const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`);
         let opened = false;
-        socket.onopen = () => { opened = true; attempt = 0; };
-        socket.onmessage = (event) => showStatus(JSON.parse(event.data));
+        let received = false;
+        socket.onopen = () => {
+          opened = true;
+          attempt = 0;
+          // The server sends the current status at once; without it within 5 s, start over rather than show nothing.
+          setTimeout(() => { if (!received) socket.close(); }, 5000);
+        };
+        socket.onmessage = (event) => { received = true; showStatus(JSON.parse(event.data)); };
         socket.onclose = () => {
           document.getElementById("sync-indicator-text").textContent = "Reconnecting…";
           setTimeout(() => connect(shop, opened ? 0 : attempt + 1), opened ? 500 : Math.min(10000, 500 * 2 ** attempt));
