@@ -94,13 +94,22 @@
     nav.querySelector("#sync-now").addEventListener("click", () => syncNow(false));
   }
 
-  function progressText(status) {
-    const part = (progress, noun) => progress && progress.total != null
-      ? `${number.format(progress.synced)} / ${number.format(progress.total)} ${noun}` : null;
-    if (status.phase === "customers" || status.phase === "counting") {
-      return part(status.customers, "customers");
+  // "1,234 / 5,000 customers" ("1,234 customers" until counted); null without progress.
+  function count(progress, noun) {
+    if (!progress) {
+      return null;
     }
-    return part(status.orders, "orders") || part(status.customers, "customers");
+    const total = progress.total != null ? ` / ${number.format(progress.total)}` : "";
+    return `${number.format(progress.synced)}${total} ${noun}`;
+  }
+
+  // The entity the running sync is on, once counted.
+  function progressText(status) {
+    const counted = (progress, noun) => (progress && progress.total != null ? count(progress, noun) : null);
+    if (status.phase === "customers" || status.phase === "counting") {
+      return counted(status.customers, "customers");
+    }
+    return counted(status.orders, "orders") || counted(status.customers, "customers");
   }
 
   function indicatorText(status) {
@@ -199,7 +208,7 @@
     syncNow,
     escape,
     number,
-    progressText,
+    count,
     onStatus: (listener) => { statusListeners.push(listener); if (lastStatus) listener(lastStatus); },
   };
 })();

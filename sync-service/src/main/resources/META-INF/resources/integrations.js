@@ -9,8 +9,7 @@
   const stateWords = { idle: "Up to date", running: "Syncing", stale: "Stale", error: "Failed" };
   let deadLetterCount = null;
 
-  const progress = (entry, noun) => (entry
-    ? `Synced ${crm.number.format(entry.synced)}${entry.total != null ? ` / ${crm.number.format(entry.total)}` : ""} ${noun}` : "—");
+  const progress = (entry, noun) => (entry ? `Synced ${crm.count(entry, noun)}` : "—");
 
   crm.onStatus((status) => {
     const state = document.getElementById("sync-state");

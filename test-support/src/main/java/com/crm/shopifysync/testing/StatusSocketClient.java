@@ -34,23 +34,19 @@ public final class StatusSocketClient implements AutoCloseable {
     private final WebSocket socket;
     private volatile boolean closed;
 
-    private StatusSocketClient(URI uri, HttpClient client) throws Exception {
-        this.socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, new Listener())
+    private StatusSocketClient(URI uri) throws Exception {
+        this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, new Listener())
                 .get(30, TimeUnit.SECONDS);
     }
 
     /** Asks {@code baseUrl} for a ticket with {@code apiToken} and connects with it. */
     public static StatusSocketClient connect(String baseUrl, String shop, String apiToken) throws Exception {
-        return connect(baseUrl, shop, apiToken, HTTP);
-    }
-
-    public static StatusSocketClient connect(String baseUrl, String shop, String apiToken, HttpClient client) throws Exception {
-        return new StatusSocketClient(socketUri(baseUrl, ticketPath(baseUrl, shop, apiToken)), client);
+        return new StatusSocketClient(socketUri(baseUrl, ticketPath(baseUrl, shop, apiToken)));
     }
 
     /** Connects to {@code path} (with whatever ticket it carries, or none) as given. */
     public static StatusSocketClient open(String baseUrl, String path) throws Exception {
-        return new StatusSocketClient(socketUri(baseUrl, path), HTTP);
+        return new StatusSocketClient(socketUri(baseUrl, path));
     }
 
     /** The WebSocket path with a fresh ticket, from the ticket endpoint. */
@@ -93,10 +89,6 @@ public final class StatusSocketClient implements AutoCloseable {
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-    }
-
-    public boolean isClosed() {
-        return closed;
     }
 
     @Override

@@ -24,7 +24,7 @@ public class AdminApiAuthentication {
         if (config.tokens().stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("sync.api.tokens must not contain a blank token");
         }
-        this.tokens = config.tokens().stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+        this.tokens = config.tokenBytes();
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -32,12 +32,18 @@ public class AdminApiAuthentication {
         if (!request.getUriInfo().getPath().startsWith("/api/")) {
             return Optional.empty();
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.startsWith(PREFIX) && isKnown(header.substring(PREFIX.length()).strip())) {
+        Optional<String> token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (token.isPresent() && isKnown(token.get())) {
             return Optional.empty();
         }
         return Optional.of(RestResponse.ResponseBuilder.<Void>create(RestResponse.Status.UNAUTHORIZED)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header. */
+    public static Optional<String> bearerToken(String authorization) {
+        return authorization != null && authorization.startsWith(PREFIX)
+                ? Optional.of(authorization.substring(PREFIX.length()).strip()) : Optional.empty();
     }
 
     public boolean isKnown(String token) {

@@ -1,6 +1,7 @@
 package com.crm.shopifysync.sync.api;
 
 import io.smallrye.config.ConfigMapping;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 @ConfigMapping(prefix = "sync.api")
@@ -11,4 +12,9 @@ public interface ApiConfig {
      * an old one while rotating.
      */
     List<String> tokens();
+
+    /** The tokens' UTF-8 bytes, for constant-time comparison and as HMAC keys. */
+    default List<byte[]> tokenBytes() {
+        return tokens().stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+    }
 }

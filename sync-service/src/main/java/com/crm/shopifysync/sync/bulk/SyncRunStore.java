@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
@@ -98,10 +97,6 @@ public class SyncRunStore {
     public Uni<Void> release(UUID run, String owner) {
         return pool.preparedQuery("UPDATE sync_runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1 AND lease_owner = $2")
                 .execute(Tuple.of(run, owner)).replaceWithVoid();
-    }
-
-    public Uni<Optional<SyncRun>> latest(String shop) {
-        return pool.withConnection(connection -> latest(connection, shop));
     }
 
     public Uni<Optional<SyncRun>> running(String shop) {
@@ -196,31 +191,13 @@ public class SyncRunStore {
                 .execute(Tuple.of(run, reason)).replaceWithVoid();
     }
 
-    public Uni<Optional<ShopState>> shop(String shop) {
-        return pool.preparedQuery("SELECT shop_domain, sync_started_at, last_successful_sync_at, access_scopes, "
-                        + "orders_limited_to_60_days FROM shops WHERE shop_domain = $1").execute(Tuple.of(shop))
-                .map(rows -> first(rows, row -> new ShopState(row.getString("shop_domain"), SyncRun.instant(row, "sync_started_at"),
-                        SyncRun.instant(row, "last_successful_sync_at"),
-                        row.getArrayOfStrings("access_scopes") == null ? null : java.util.List.of(row.getArrayOfStrings("access_scopes")),
-                        row.getBoolean("orders_limited_to_60_days"))));
-    }
-
-    /** What the shops table says of a shop's sync. */
-    public record ShopState(String shopDomain, Instant syncStartedAt, Instant lastSuccessfulSyncAt, java.util.List<String> accessScopes,
-                            boolean ordersLimitedTo60Days) {
-    }
-
     private static Uni<Optional<SyncRun>> latest(SqlConnection connection, String shop) {
         return connection.preparedQuery("SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 ORDER BY started_at DESC LIMIT 1")
                 .execute(Tuple.of(shop)).map(SyncRunStore::first);
     }
 
     private static Optional<SyncRun> first(RowSet<Row> rows) {
-        return first(rows, SyncRun::from);
-    }
-
-    private static <T> Optional<T> first(RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(mapper.apply(rows.iterator().next()));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(SyncRun.from(rows.iterator().next()));
     }
 
     private static boolean isUniqueViolation(Throwable failure) {

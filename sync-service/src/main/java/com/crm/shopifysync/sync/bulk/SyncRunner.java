@@ -1,7 +1,7 @@
 package com.crm.shopifysync.sync.bulk;
 
-import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
 import com.crm.shopifysync.model.LogFields;
+import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
 import com.crm.shopifysync.sync.shop.ShopifyConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -156,8 +156,7 @@ public class SyncRunner {
                 renewLease(run);
             }
         }, config.lease().toMillis() / 3, config.lease().toMillis() / 3, TimeUnit.MILLISECONDS);
-        Optional<ShopifyConfig.Shop> shop = shopify.shops().orElse(List.of()).stream()
-                .filter(candidate -> candidate.domain().equals(run.shopDomain())).findFirst();
+        Optional<ShopifyConfig.Shop> shop = shopify.shop(run.shopDomain());
         try {
             if (shop.isEmpty()) {
                 throw new ShopifyCallFailed("the shop " + run.shopDomain() + " has no access token configured", true);

@@ -19,6 +19,11 @@ public interface ShopifyConfig {
 
     Optional<List<Shop>> shops();
 
+    /** The configured shop of this domain (domains compare without case, as Shopify's do). */
+    default Optional<Shop> shop(String domain) {
+        return shops().orElse(List.of()).stream().filter(shop -> shop.domain().equalsIgnoreCase(domain)).findFirst();
+    }
+
     interface Shop {
 
         String domain();

@@ -32,7 +32,7 @@ public class StatusTickets {
     private final StatusConfig config;
 
     public StatusTickets(ApiConfig api, StatusConfig config) {
-        this.tokens = api.tokens().stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+        this.tokens = api.tokenBytes();
         this.config = config;
     }
 

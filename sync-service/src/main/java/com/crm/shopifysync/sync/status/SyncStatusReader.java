@@ -1,7 +1,6 @@
 package com.crm.shopifysync.sync.status;
 
 import com.crm.shopifysync.sync.bulk.SyncRun;
-import com.crm.shopifysync.sync.bulk.SyncRunStore.ShopState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,29 +27,26 @@ public class SyncStatusReader {
     /** One round trip: the status is read for every push, while a sync keeps the database busy. */
     private static final String STATUS = "SELECT s.sync_started_at, s.last_successful_sync_at, s.orders_limited_to_60_days, "
             + "(SELECT count(*) FROM dead_letters d WHERE d.shop_domain = $1 AND d.state = 'dead') AS dead_letter_count, "
-            + "s.shop_domain IS NOT NULL AS known_shop, r.* FROM (SELECT $1::text AS shop) q "
+            + "r.* FROM (SELECT $1::text AS shop) q "
             + "LEFT JOIN shops s ON s.shop_domain = q.shop "
             + "LEFT JOIN LATERAL (SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 ORDER BY started_at DESC LIMIT 1) r ON true";
 
     public Uni<SyncStatus> read(String shop) {
         return pool.preparedQuery(STATUS).execute(Tuple.of(shop)).map(rows -> {
             Row row = rows.iterator().next();
-            Optional<ShopState> state = row.getBoolean("known_shop")
-                    ? Optional.of(new ShopState(shop, SyncRun.instant(row, "sync_started_at"), SyncRun.instant(row, "last_successful_sync_at"),
-                            null, row.getBoolean("orders_limited_to_60_days")))
-                    : Optional.empty();
             Optional<SyncRun> latest = row.getUUID("id") == null ? Optional.empty() : Optional.of(SyncRun.from(row));
-            return status(shop, state, latest, row.getLong("dead_letter_count"), Instant.now());
+            return status(shop, SyncRun.instant(row, "last_successful_sync_at"), SyncRun.instant(row, "sync_started_at"),
+                    Boolean.TRUE.equals(row.getBoolean("orders_limited_to_60_days")), latest, row.getLong("dead_letter_count"), Instant.now());
         });
     }
 
-    SyncStatus status(String shop, Optional<ShopState> shopState, Optional<SyncRun> latest, long deadLetters, Instant now) {
+    /** The shop's columns are null (and false) for a shop not in the shops table: it has never synced. */
+    private SyncStatus status(String shop, Instant lastSuccess, Instant cutover, boolean ordersLimitedTo60Days,
+                              Optional<SyncRun> latest, long deadLetters, Instant now) {
         List<String> warnings = new ArrayList<>();
-        if (shopState.map(ShopState::ordersLimitedTo60Days).orElse(false)) {
+        if (ordersLimitedTo60Days) {
             warnings.add("Only the last 60 days of orders are visible: the app lacks the read_all_orders scope");
         }
-        Instant lastSuccess = shopState.map(ShopState::lastSuccessfulSyncAt).orElse(null);
-        Instant cutover = shopState.map(ShopState::syncStartedAt).orElse(null);
         String state;
         String reason = null;
         if (latest.map(run -> run.state().equals(SyncRun.RUNNING)).orElse(false)) {

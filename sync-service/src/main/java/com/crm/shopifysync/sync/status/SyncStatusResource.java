@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.status;
 
+import com.crm.shopifysync.sync.api.AdminApiAuthentication;
 import com.crm.shopifysync.sync.bulk.SyncRun;
 import com.crm.shopifysync.sync.bulk.SyncRunStore;
 import com.crm.shopifysync.sync.bulk.SyncRunner;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestPath;
@@ -57,12 +57,12 @@ public class SyncStatusResource {
     @NonBlocking
     public Response ticket(@RestPath String shop, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String shopDomain = shop.toLowerCase(Locale.ROOT);
-        boolean configured = shopify.shops().orElse(List.of()).stream().anyMatch(known -> known.domain().equalsIgnoreCase(shopDomain));
-        if (!configured) {
+        if (shopify.shop(shopDomain).isEmpty()) {
             return Response.status(404).entity(Map.of("error", "unknown shop " + shopDomain)).build();
         }
-        // The authentication filter has admitted this header: it is "Bearer <a configured token>".
-        StatusTickets.Ticket ticket = tickets.issue(shopDomain, authorization.substring("Bearer ".length()).strip(), Instant.now());
+        // The authentication filter has admitted this header: it carries a configured token.
+        String token = AdminApiAuthentication.bearerToken(authorization).orElseThrow();
+        StatusTickets.Ticket ticket = tickets.issue(shopDomain, token, Instant.now());
         return Response.status(201).entity(Map.of("ticket", ticket.value(), "expiresAt", ticket.expiresAt().toString(),
                 "path", "/ws/shops/" + shopDomain + "/sync?ticket=" + ticket.value())).build();
     }

@@ -108,22 +108,11 @@ class SyncUiBrowserTest {
         awaitIndicator("running");
         screenshot("02-running");
         List<Long> counts = new ArrayList<>();
-        boolean midSyncShot = false;
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!indicatorState().equals("idle") && System.nanoTime() < deadline) {
-            Matcher progress = CUSTOMER_PROGRESS.matcher(text("customers-progress"));
-            if (progress.matches()) {
-                long synced = Long.parseLong(progress.group(1).replace(",", ""));
-                if (counts.isEmpty() || counts.get(counts.size() - 1) != synced) {
-                    counts.add(synced);
-                }
-                if (!midSyncShot && synced > 0 && synced < 12_000) {
-                    screenshot("03-counter-climbing");
-                    midSyncShot = true;
-                }
-            }
-            Thread.sleep(25); // sampling what the page shows, not waiting for it
-        }
+        // samples what the page shows every 25 ms until the sync is over
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(25)).until(() -> {
+            recordCustomerCounter(counts);
+            return indicatorState().equals("idle");
+        });
         assertThat(counts).as("the customer counter as the page showed it").isSorted();
         assertThat(counts.stream().filter(count -> count > 0 && count < 12_000).count())
                 .as("distinct values while climbing: %s", counts).isGreaterThanOrEqualTo(3);
@@ -194,6 +183,21 @@ class SyncUiBrowserTest {
 
         browser.findElement(By.id("sync-now")).click(); // resumes the failed sync from its checkpoint
         awaitIndicator("idle");
+    }
+
+    /** Adds the counter's value when it changed; the first value between 0 and all gets a screenshot. */
+    private static void recordCustomerCounter(List<Long> counts) {
+        Matcher progress = CUSTOMER_PROGRESS.matcher(text("customers-progress"));
+        if (!progress.matches()) {
+            return;
+        }
+        long synced = Long.parseLong(progress.group(1).replace(",", ""));
+        if (counts.isEmpty() || counts.get(counts.size() - 1) != synced) {
+            counts.add(synced);
+            if (synced > 0 && synced < 12_000 && counts.stream().filter(count -> count > 0 && count < 12_000).count() == 1) {
+                screenshot("03-counter-climbing");
+            }
+        }
     }
 
     private static WebElement visible(By locator) {
