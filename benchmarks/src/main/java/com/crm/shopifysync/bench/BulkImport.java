@@ -92,7 +92,7 @@ public final class BulkImport {
                 String email = first.toLowerCase() + "." + id + "@example.com";
                 Customer customer = new Customer(id, first, last, email, null, "DISABLED", i % 3 == 0 ? List.of("vip") : List.of(),
                         null, true, false, "USD", new Address(id + 3, first, last, "1 Main Street", "Ottawa", "Ontario", "ON", "Canada",
-                        "CA", "K2P 2L8", null), "SUBSCRIBED", i % 5, BigDecimal.valueOf(i % 5 * 1999L, 2), created, updated,
+                        "CA", "K2P 2L8", null), "SUBSCRIBED", "NOT_SUBSCRIBED", i % 5, BigDecimal.valueOf(i % 5 * 1999L, 2), created, updated,
                         ZoneOffset.UTC);
                 Map<String, Object> node = new LinkedHashMap<>(Shapes.graphQl(customer));
                 node.keySet().retainAll(EXPORTED_FIELDS);

@@ -171,7 +171,7 @@ public final class AdminApi {
             operations.put(operation.id(), operation);
             Faults faults = shop.faults();
             if (faults.bulkFailure() != null) {
-                shop.faults(faults.withoutBulkFailure());
+                shop.faults(faults.withBulkFailureUsed());
             }
             exports.submit(() -> {
                 try {

@@ -46,6 +46,10 @@ final class ControlApi {
             changed(context, shop, Optional.of(shop.createCustomer(body.getString("first_name"), body.getString("last_name"),
                     body.getString("email"))), 201);
         }));
+        router.put("/simulator/shops/:shop/customers/:id/marketing-consent").handler(withShop((context, shop) -> {
+            JsonObject body = body(context);
+            changed(context, shop, shop.updateMarketingConsent(id(context), upper(body.getString("email")), upper(body.getString("sms"))), 200);
+        }));
         router.put("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) -> {
             JsonObject body = body(context);
             changed(context, shop, shop.updateCustomer(id(context), body.getString("first_name"), body.getString("last_name"),
@@ -54,7 +58,7 @@ final class ControlApi {
         router.delete("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) -> {
             SimulatedShop.DeleteResult result = shop.deleteCustomer(id(context));
             if (result.deleted()) {
-                changed(context, shop, Optional.of(result.webhook()), 200);
+                changed(context, shop, Optional.of(result.webhooks()), 200);
             } else {
                 json(context.response(), result.error().equals("not found") ? 404 : 422, Map.of("errors", result.error()));
             }
@@ -66,11 +70,16 @@ final class ControlApi {
             changed(context, shop, shop.updateOrder(id(context), strings(body.getJsonArray("tags")),
                     body.getBoolean("cancel", false)), 200);
         }));
+        router.delete("/simulator/shops/:shop/orders/:id").handler(withShop((context, shop) -> changed(context, shop, shop.deleteOrder(id(context)), 200)));
         router.put("/simulator/shops/:shop/faults").handler(withShop((context, shop) -> {
             JsonObject body = body(context);
-            shop.faults(new Faults(body.getString("bulkFailure"), body.getDouble("failAfterFraction", 0.5),
-                    body.getLong("cutDownloadAfterBytes", 0L), body.getBoolean("expireUrls", false),
-                    body.getLong("responseDelayMillis", 0L), body.getInteger("http429Count", 0), body.getInteger("http5xxCount", 0)));
+            shop.faults(Faults.NONE.withBulkFailures(body.getString("bulkFailure"), body.getDouble("failAfterFraction", 0.5),
+                            body.getInteger("bulkFailureCount", body.getString("bulkFailure") == null ? 0 : 1))
+                    .withDownloadCutAfter(body.getLong("cutDownloadAfterBytes", 0L))
+                    .withDownloadStallAfter(body.getLong("stallDownloadAfterBytes", 0L))
+                    .withExpiredUrls(body.getBoolean("expireUrls", false))
+                    .withResponseDelay(body.getLong("responseDelayMillis", 0L))
+                    .withHttpFailures(body.getInteger("http429Count", 0), body.getInteger("http5xxCount", 0)));
             JsonObject throttle = body.getJsonObject("throttle");
             if (throttle != null) {
                 shop.bucket().reconfigure(throttle.getDouble("maximumAvailable"), throttle.getDouble("restoreRate"));
@@ -105,21 +114,30 @@ final class ControlApi {
         json(context.response(), 201, Map.of("domain", spec.domain(), "customers", spec.customers(), "orders", spec.orders()));
     }
 
-    private void changed(RoutingContext context, SimulatedShop shop, Optional<PendingWebhook> webhook, int status) {
-        if (webhook.isEmpty()) {
+    private void changed(RoutingContext context, SimulatedShop shop, Optional<SimulatedShop.Webhooks> change, int status) {
+        if (change.isEmpty()) {
             notFound(context);
             return;
         }
         Mode mode = Optional.ofNullable(context.request().getParam("delivery"))
                 .map(value -> Mode.valueOf(value.toUpperCase(Locale.ROOT))).orElse(Mode.NORMAL);
         long delay = Optional.ofNullable(context.request().getParam("delayMs")).map(Long::parseLong).orElse(1000L);
-        simulator.deliver(shop, webhook.get(), mode, delay);
+        simulator.deliver(shop, change.get(), mode, delay);
         try {
-            json(context.response(), status, Map.of("topic", webhook.get().topic(), "delivery", mode.name().toLowerCase(Locale.ROOT),
-                    "webhook", JSON.readTree(webhook.get().body())));
+            PendingWebhook first = change.get().first();
+            List<Map<String, Object>> all = new java.util.ArrayList<>();
+            for (PendingWebhook webhook : change.get().all()) {
+                all.add(Map.of("topic", webhook.topic(), "webhook", JSON.readTree(webhook.body())));
+            }
+            json(context.response(), status, Map.of("topic", first.topic(), "delivery", mode.name().toLowerCase(Locale.ROOT),
+                    "webhook", JSON.readTree(first.body()), "webhooks", all));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static String upper(String value) {
+        return value == null ? null : value.toUpperCase(Locale.ROOT);
     }
 
     private io.vertx.core.Handler<RoutingContext> withShop(BiConsumer<RoutingContext, SimulatedShop> handler) {

@@ -52,7 +52,7 @@ public final class Shapes {
                 "marketingOptInLevel", "SINGLE_OPT_IN",
                 "marketingUpdatedAt", utc(customer.createdAt())));
         node.put("defaultPhoneNumber", customer.phone() == null ? null : map(
-                "phoneNumber", customer.phone(), "marketingState", "NOT_SUBSCRIBED"));
+                "phoneNumber", customer.phone(), "marketingState", customer.smsMarketingState()));
         node.put("emailMarketingConsent", customer.email() == null ? null : map(
                 "marketingState", customer.emailMarketingState(),
                 "marketingOptInLevel", "SINGLE_OPT_IN",
@@ -130,7 +130,78 @@ public final class Shapes {
 
     // ---- REST (webhooks) ----
 
-    public static ObjectNode rest(Customer customer) {
+    /**
+     * A customer webhook's payload in the shape of {@code apiVersion}: from 2025-01 it no longer carries the tags, the
+     * marketing consent or the purchasing figures (each has topics of its own; Shopify's changelog "New customer's
+     * webhook and changes to existing customer's webhooks payload").
+     */
+    public static ObjectNode rest(Customer customer, String apiVersion) {
+        ObjectNode node = rest(customer);
+        if (apiVersion.compareTo(PARTIAL_CUSTOMER_WEBHOOKS) >= 0) {
+            node.remove(List.of("tags", "orders_count", "total_spent", "email_marketing_consent", "sms_marketing_consent"));
+        }
+        return node;
+    }
+
+    /** The API version from which customer webhooks carry only part of the customer. */
+    public static final String PARTIAL_CUSTOMER_WEBHOOKS = "2025-01";
+
+    /** customer.tags_added / customer.tags_removed (GraphQL-shaped, as Shopify's reference shows them). */
+    public static ObjectNode tagsChanged(long customerId, List<String> tags, Instant occurredAt) {
+        ObjectNode node = JSON.objectNode();
+        node.put("customerId", gid("Customer", customerId));
+        tags.forEach(node.putArray("tags")::add);
+        node.put("occurredAt", occurredAt.toString());
+        return node;
+    }
+
+    /** customers_email_marketing_consent/update. */
+    public static ObjectNode emailMarketingConsent(Customer customer) {
+        ObjectNode node = JSON.objectNode();
+        node.put("customer_id", customer.id());
+        node.put("email_address", customer.email());
+        ObjectNode consent = node.putObject("email_marketing_consent");
+        consent.put("state", customer.emailMarketingState().toLowerCase(Locale.ROOT));
+        consent.put("opt_in_level", "single_opt_in");
+        consent.put("consent_updated_at", local(customer.updatedAt(), customer.offset()));
+        return node;
+    }
+
+    /** customers_marketing_consent/update: the SMS consent. */
+    public static ObjectNode smsMarketingConsent(Customer customer) {
+        ObjectNode node = JSON.objectNode();
+        node.put("id", customer.id());
+        node.put("phone", customer.phone());
+        ObjectNode consent = node.putObject("sms_marketing_consent");
+        consent.put("state", customer.smsMarketingState().toLowerCase(Locale.ROOT));
+        consent.put("opt_in_level", "single_opt_in");
+        consent.put("consent_updated_at", local(customer.updatedAt(), customer.offset()));
+        consent.put("consent_collected_from", "other");
+        return node;
+    }
+
+    /** customers/purchasing_summary (GraphQL-shaped). */
+    public static ObjectNode purchasingSummary(Customer customer, Long lastOrderId, Instant occurredAt) {
+        ObjectNode node = JSON.objectNode();
+        node.put("customerId", gid("Customer", customer.id()));
+        node.put("numberOfOrders", customer.ordersCount());
+        ObjectNode amount = node.putObject("amountSpent");
+        amount.put("amount", money(customer.amountSpent()));
+        amount.put("currencyCode", customer.currency());
+        node.put("lastOrderId", lastOrderId == null ? null : gid("Order", lastOrderId));
+        node.put("occurredAt", occurredAt.toString());
+        return node;
+    }
+
+    /** orders/delete carries the id alone. */
+    public static ObjectNode restOrderDeletion(long orderId) {
+        ObjectNode node = JSON.objectNode();
+        node.put("id", orderId);
+        return node;
+    }
+
+    /** The REST customer as Shopify rendered it before 2025-01, whole. */
+    private static ObjectNode rest(Customer customer) {
         ObjectNode node = JSON.objectNode();
         node.put("id", customer.id());
         node.put("created_at", local(customer.createdAt(), customer.offset()));
@@ -156,6 +227,13 @@ public final class Shapes {
             consent.put("state", customer.emailMarketingState().toLowerCase(Locale.ROOT));
             consent.put("opt_in_level", "single_opt_in");
             consent.put("consent_updated_at", local(customer.createdAt(), customer.offset()));
+        }
+        if (customer.phone() != null) {
+            ObjectNode consent = node.putObject("sms_marketing_consent");
+            consent.put("state", customer.smsMarketingState().toLowerCase(Locale.ROOT));
+            consent.put("opt_in_level", "single_opt_in");
+            consent.put("consent_updated_at", local(customer.createdAt(), customer.offset()));
+            consent.put("consent_collected_from", "other");
         }
         if (customer.defaultAddress() != null) {
             Address address = customer.defaultAddress();

@@ -117,6 +117,7 @@ public final class ShopifySimulator implements AutoCloseable {
     public SimulatedShop addShop(ShopSpec spec) {
         SimulatedShop shop = new SimulatedShop(spec.domain(), spec.accessToken(), spec.scopes(),
                 StoreGenerator.generate(spec.seed(), spec.customers(), spec.orders(), Instant.now()), Clock.systemUTC(), spec.seed());
+        shop.webhookApiVersion(options.apiVersion());
         Optional.ofNullable(shopsByDomain.put(spec.domain(), shop)).ifPresent(old -> shopsByToken.remove(old.accessToken()));
         shopsByToken.put(spec.accessToken(), shop);
         return shop;
@@ -130,9 +131,9 @@ public final class ShopifySimulator implements AutoCloseable {
         return shopsByDomain.values();
     }
 
-    /** Sends a change's webhook to the configured gateway, delivered as {@code mode} says. */
-    public void deliver(SimulatedShop shop, PendingWebhook webhook, Mode mode, long delayMillis) {
-        webhooks.send(shop.domain(), webhook, mode, delayMillis);
+    /** Sends a change's webhooks to the configured gateway, each delivered as {@code mode} says. */
+    public void deliver(SimulatedShop shop, SimulatedShop.Webhooks change, Mode mode, long delayMillis) {
+        change.all().forEach(webhook -> webhooks.send(shop.domain(), webhook, mode, delayMillis));
     }
 
     // ---- GraphQL Admin API ----
@@ -215,23 +216,25 @@ public final class ShopifySimulator implements AutoCloseable {
         }
         SimulatedShop shop = operation.get().shop();
         if (Instant.now().getEpochSecond() > expires || shop.faults().expireUrls()) {
-            shop.faults(shop.faults().withoutUrlExpiry());
+            shop.faults(shop.faults().withExpiredUrls(false));
             operation.get().expired();
             storageError(context.response(), 400, "ExpiredToken", "The provided token has expired. Request signature expired at: "
                     + Instant.ofEpochSecond(expires));
             return;
         }
         Path file = operation.get().file();
-        long cut = shop.faults().cutDownloadAfterBytes();
+        Faults faults = shop.faults();
+        long cut = faults.cutDownloadAfterBytes();
+        long stall = faults.stallDownloadAfterBytes();
         HttpServerResponse response = context.response().putHeader("Content-Type", "application/jsonl");
-        if (cut <= 0) {
+        if (cut <= 0 && stall <= 0) {
             response.sendFile(file.toString());
             return;
         }
-        shop.faults(shop.faults().withoutDownloadCut());
+        shop.faults(faults.withoutDownloadFaults());
         vertx.<Buffer>executeBlocking(() -> {
             try (InputStream in = Files.newInputStream(file)) {
-                return Buffer.buffer(in.readNBytes((int) cut));
+                return Buffer.buffer(in.readNBytes((int) (cut > 0 ? cut : stall)));
             }
         }, false).onSuccess(head -> {
             try {
@@ -239,7 +242,12 @@ public final class ShopifySimulator implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            response.write(head).onComplete(written -> context.request().connection().close());
+            // A cut closes the connection; a stall keeps it open and sends nothing more until the client gives up.
+            response.write(head).onComplete(written -> {
+                if (cut > 0) {
+                    context.request().connection().close();
+                }
+            });
         });
     }
 
@@ -266,8 +274,8 @@ public final class ShopifySimulator implements AutoCloseable {
         payload.put("status", operation.status().toLowerCase(Locale.ROOT));
         payload.put("type", "query");
         try {
-            webhooks.send(operation.shop().domain(), new PendingWebhook("bulk_operations/finish", JSON.writeValueAsBytes(payload)),
-                    Mode.NORMAL, 0);
+            webhooks.send(operation.shop().domain(), new PendingWebhook("bulk_operations/finish", JSON.writeValueAsBytes(payload),
+                    Instant.now()), Mode.NORMAL, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

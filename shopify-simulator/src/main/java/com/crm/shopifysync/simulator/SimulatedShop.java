@@ -32,8 +32,25 @@ public final class SimulatedShop {
     public static final Duration ORDERS_WITHOUT_READ_ALL = Duration.ofDays(60);
     private static final Pattern FILTER = Pattern.compile("(updated_at|created_at):(>=|<=|>|<)'?([^'\\s]+)'?");
 
-    /** A webhook Shopify owes the app for a change: topic and REST-shaped body. */
-    public record PendingWebhook(String topic, byte[] body) {
+    /** A webhook Shopify owes the app for a change: topic, body, and when the change happened (Shopify's clock). */
+    public record PendingWebhook(String topic, byte[] body, Instant triggeredAt) {
+    }
+
+    /** The webhooks Shopify sends for one change of the merchant's, in the order it sends them. */
+    public record Webhooks(List<PendingWebhook> all) {
+
+        public Webhooks {
+            all = List.copyOf(all);
+        }
+
+        /** The change's main webhook (customers/update for an edit of a customer, say). */
+        public PendingWebhook first() {
+            return all.get(0);
+        }
+
+        public Optional<PendingWebhook> of(String topic) {
+            return all.stream().filter(webhook -> webhook.topic().equals(topic)).findFirst();
+        }
     }
 
     private final String domain;
@@ -48,6 +65,8 @@ public final class SimulatedShop {
     private final AtomicLong nextOrderNumber;
     private final Random random;
     private volatile Faults faults = Faults.NONE;
+    private volatile Duration clockOffset = Duration.ZERO;
+    private volatile String webhookApiVersion = AdminSchema.VERSION;
     private final Map<String, RecordedExport> recordedExports = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A JSONL file served as the result of every bulk query of one root field (benchmarks: a million rows). */
@@ -92,7 +111,6 @@ public final class SimulatedShop {
         this.faults = faults;
     }
 
-    /** Shopify's clock, in the whole seconds its timestamps carry. */
     public void useRecordedExport(String rootField, RecordedExport export) {
         recordedExports.put(rootField, export);
     }
@@ -101,8 +119,19 @@ public final class SimulatedShop {
         return Optional.ofNullable(recordedExports.get(rootField));
     }
 
+    /** The API version the app's webhooks are rendered in: it decides what a customer webhook carries. */
+    public void webhookApiVersion(String version) {
+        this.webhookApiVersion = version;
+    }
+
+    /** Shopify's clock runs this far from ours (negative: behind): the clocks of two companies never quite agree. */
+    public void clockOffset(Duration offset) {
+        this.clockOffset = offset;
+    }
+
+    /** Shopify's clock, in the whole seconds its timestamps carry. */
     public Instant now() {
-        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return clock.instant().plus(clockOffset).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     // ---- reading, as the Admin API sees the shop ----
@@ -169,17 +198,20 @@ public final class SimulatedShop {
 
     // ---- the merchant's changes, each with the webhook Shopify sends for it ----
 
-    public PendingWebhook createCustomer(String firstName, String lastName, String email) {
+    public Webhooks createCustomer(String firstName, String lastName, String email) {
         Instant now = now();
         long id = nextCustomerId.addAndGet(7);
         Customer customer = new Customer(id, firstName, lastName, email, null, "DISABLED", List.of(), null, email != null,
-                false, "USD", null, "NOT_SUBSCRIBED", 0, BigDecimal.ZERO, now, now, ZoneOffset.ofHours(-5));
+                false, "USD", null, "NOT_SUBSCRIBED", "NOT_SUBSCRIBED", 0, BigDecimal.ZERO, now, now, ZoneOffset.ofHours(-5));
         customers.put(id, customer);
-        return new PendingWebhook("customers/create", bytes(Shapes.rest(customer)));
+        return new Webhooks(List.of(webhook("customers/create", Shapes.rest(customer, webhookApiVersion))));
     }
 
-    public Optional<PendingWebhook> updateCustomer(long id, String firstName, String lastName, String email, String note,
-                                                   List<String> tags) {
+    /**
+     * The merchant edits a customer: customers/update, and since API 2025-01 (its payload carries no tags)
+     * customer.tags_added and customer.tags_removed for the tags that changed.
+     */
+    public Optional<Webhooks> updateCustomer(long id, String firstName, String lastName, String email, String note, List<String> tags) {
         Customer existing = customers.get(id);
         if (existing == null) {
             return Optional.empty();
@@ -188,7 +220,40 @@ public final class SimulatedShop {
                 lastName == null ? existing.lastName() : lastName, email == null ? existing.email() : email,
                 note == null ? existing.note() : note, tags == null ? existing.tags() : tags, later(existing.updatedAt()));
         customers.put(id, updated);
-        return Optional.of(new PendingWebhook("customers/update", bytes(Shapes.rest(updated))));
+        List<PendingWebhook> webhooks = new ArrayList<>(List.of(webhook("customers/update", Shapes.rest(updated, webhookApiVersion))));
+        if (partialCustomerWebhooks()) {
+            List<String> added = updated.tags().stream().filter(tag -> !existing.tags().contains(tag)).toList();
+            List<String> removed = existing.tags().stream().filter(tag -> !updated.tags().contains(tag)).toList();
+            if (!added.isEmpty()) {
+                webhooks.add(webhook("customer.tags_added", Shapes.tagsChanged(id, added, preciseNow())));
+            }
+            if (!removed.isEmpty()) {
+                webhooks.add(webhook("customer.tags_removed", Shapes.tagsChanged(id, removed, preciseNow())));
+            }
+        }
+        return Optional.of(new Webhooks(webhooks));
+    }
+
+    /**
+     * The customer's marketing consent changes (null: unchanged): customers/update, and since API 2025-01
+     * customers_email_marketing_consent/update and customers_marketing_consent/update (SMS) for what changed.
+     */
+    public Optional<Webhooks> updateMarketingConsent(long id, String emailMarketingState, String smsMarketingState) {
+        Customer existing = customers.get(id);
+        if (existing == null) {
+            return Optional.empty();
+        }
+        Customer updated = existing.withMarketingConsent(emailMarketingState == null ? existing.emailMarketingState() : emailMarketingState,
+                smsMarketingState == null ? existing.smsMarketingState() : smsMarketingState, later(existing.updatedAt()));
+        customers.put(id, updated);
+        List<PendingWebhook> webhooks = new ArrayList<>(List.of(webhook("customers/update", Shapes.rest(updated, webhookApiVersion))));
+        if (partialCustomerWebhooks() && emailMarketingState != null) {
+            webhooks.add(webhook("customers_email_marketing_consent/update", Shapes.emailMarketingConsent(updated)));
+        }
+        if (partialCustomerWebhooks() && smsMarketingState != null) {
+            webhooks.add(webhook("customers_marketing_consent/update", Shapes.smsMarketingConsent(updated)));
+        }
+        return Optional.of(new Webhooks(webhooks));
     }
 
     /** Shopify refuses to delete a customer who has orders. */
@@ -201,13 +266,14 @@ public final class SimulatedShop {
             return new DeleteResult(false, "Error deleting customer: customer has orders", null);
         }
         customers.remove(id);
-        return new DeleteResult(true, null, new PendingWebhook("customers/delete", bytes(Shapes.restDeletion(id))));
+        return new DeleteResult(true, null, new Webhooks(List.of(webhook("customers/delete", Shapes.restDeletion(id)))));
     }
 
-    public record DeleteResult(boolean deleted, String error, PendingWebhook webhook) {
+    public record DeleteResult(boolean deleted, String error, Webhooks webhooks) {
     }
 
-    public Optional<PendingWebhook> createOrder(Long customerId) {
+    /** An order is placed: orders/create, and since API 2025-01 customers/purchasing_summary for its customer. */
+    public Optional<Webhooks> createOrder(Long customerId) {
         Customer buyer = customerId == null ? null : customers.get(customerId);
         if (customerId != null && buyer == null) {
             return Optional.empty();
@@ -221,13 +287,18 @@ public final class SimulatedShop {
                 order.totalPrice(), order.subtotalPrice(), order.totalTax(), order.totalDiscounts(), order.tags(), null, now, now, now,
                 null, null, order.offset(), order.lineItems());
         orders.put(order.id(), order);
+        List<PendingWebhook> webhooks = new ArrayList<>(List.of(webhook("orders/create", Shapes.rest(order, buyer))));
         if (buyer != null) {
-            customers.put(buyer.id(), buyer.withOrder(order.totalPrice(), later(buyer.updatedAt())));
+            Customer updated = buyer.withOrder(order.totalPrice(), later(buyer.updatedAt()));
+            customers.put(buyer.id(), updated);
+            if (partialCustomerWebhooks()) {
+                webhooks.add(webhook("customers/purchasing_summary", Shapes.purchasingSummary(updated, order.id(), preciseNow())));
+            }
         }
-        return Optional.of(new PendingWebhook("orders/create", bytes(Shapes.rest(order, buyer))));
+        return Optional.of(new Webhooks(webhooks));
     }
 
-    public Optional<PendingWebhook> updateOrder(long id, List<String> tags, boolean cancel) {
+    public Optional<Webhooks> updateOrder(long id, List<String> tags, boolean cancel) {
         Order existing = orders.get(id);
         if (existing == null) {
             return Optional.empty();
@@ -238,8 +309,32 @@ public final class SimulatedShop {
                 cancel ? "REFUNDED" : existing.financialStatus(), updatedAt);
         orders.put(id, updated);
         Customer buyer = updated.customerId() == null ? null : customers.get(updated.customerId());
-        return Optional.of(new PendingWebhook("orders/updated", bytes(Shapes.rest(updated, buyer))));
+        return Optional.of(new Webhooks(List.of(webhook("orders/updated", Shapes.rest(updated, buyer)))));
     }
+
+    /** The merchant deletes an order: orders/delete (the app's copy should be kept, flagged). */
+    public Optional<Webhooks> deleteOrder(long id) {
+        if (orders.remove(id) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Webhooks(List.of(webhook("orders/delete", Shapes.restOrderDeletion(id)))));
+    }
+
+    private boolean partialCustomerWebhooks() {
+        return webhookApiVersion.compareTo(Shapes.PARTIAL_CUSTOMER_WEBHOOKS) >= 0;
+    }
+
+    private PendingWebhook webhook(String topic, Object body) {
+        return new PendingWebhook(topic, bytes(body), preciseNow());
+    }
+
+    /** Shopify's clock with its milliseconds, as events' times carry them; two events of this shop never share one. */
+    private Instant preciseNow() {
+        Instant now = clock.instant().plus(clockOffset).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return lastEventAt.updateAndGet(last -> now.isAfter(last) ? now : last.plusMillis(1));
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Instant> lastEventAt = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
 
     /** A change's {@code updated_at}: now, but always after the previous version's (Shopify's clock only moves on). */
     private Instant later(Instant previous) {

@@ -18,18 +18,24 @@ public final class StoreData {
     /** {@code offset} is the UTC offset the shop renders this record's REST timestamps in. */
     public record Customer(long id, String firstName, String lastName, String email, String phone, String state,
                            List<String> tags, String note, boolean verifiedEmail, boolean taxExempt, String currency,
-                           Address defaultAddress, String emailMarketingState, long ordersCount, BigDecimal amountSpent,
-                           Instant createdAt, Instant updatedAt, ZoneOffset offset) {
+                           Address defaultAddress, String emailMarketingState, String smsMarketingState, long ordersCount,
+                           BigDecimal amountSpent, Instant createdAt, Instant updatedAt, ZoneOffset offset) {
 
         public Customer withChanges(String firstName, String lastName, String email, String note, List<String> tags,
                                     Instant updatedAt) {
             return new Customer(id, firstName, lastName, email, phone, state, tags, note, verifiedEmail, taxExempt, currency,
-                    defaultAddress, emailMarketingState, ordersCount, amountSpent, createdAt, updatedAt, offset);
+                    defaultAddress, emailMarketingState, smsMarketingState, ordersCount, amountSpent, createdAt, updatedAt, offset);
+        }
+
+        public Customer withMarketingConsent(String emailMarketingState, String smsMarketingState, Instant updatedAt) {
+            return new Customer(id, firstName, lastName, email, phone, state, tags, note, verifiedEmail, taxExempt, currency,
+                    defaultAddress, emailMarketingState, smsMarketingState, ordersCount, amountSpent, createdAt, updatedAt, offset);
         }
 
         public Customer withOrder(BigDecimal total, Instant updatedAt) {
             return new Customer(id, firstName, lastName, email, phone, state, tags, note, verifiedEmail, taxExempt, currency,
-                    defaultAddress, emailMarketingState, ordersCount + 1, amountSpent.add(total), createdAt, updatedAt, offset);
+                    defaultAddress, emailMarketingState, smsMarketingState, ordersCount + 1, amountSpent.add(total), createdAt, updatedAt,
+                    offset);
         }
     }
 

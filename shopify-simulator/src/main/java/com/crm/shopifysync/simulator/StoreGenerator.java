@@ -71,11 +71,12 @@ public final class StoreGenerator {
         String email = random.nextInt(25) == 0 ? null : (first + "." + last + "." + id + "@example.com").toLowerCase().replace("'", "");
         Address address = random.nextInt(5) == 0 ? null : new Address(id + 3, first, last, (1 + random.nextInt(999)) + " Main Street",
                 CITIES[random.nextInt(CITIES.length)], "Province", "PV", "Canada", "CA", "K2P 2L8", null);
-        return new Customer(id, first, last, email, random.nextInt(3) == 0 ? "+1613555" + (1000 + random.nextInt(9000)) : null,
+        String phone = random.nextInt(3) == 0 ? "+1613555" + (1000 + random.nextInt(9000)) : null;
+        return new Customer(id, first, last, email, phone,
                 random.nextInt(4) == 0 ? "ENABLED" : "DISABLED", random.nextInt(3) == 0 ? List.of("vip") : List.of(),
                 random.nextInt(6) == 0 ? "Prefers email" : null, email != null, random.nextInt(20) == 0, "USD", address,
-                random.nextBoolean() ? "SUBSCRIBED" : "NOT_SUBSCRIBED", 0, BigDecimal.ZERO, created, updated,
-                OFFSETS[random.nextInt(OFFSETS.length)]);
+                random.nextBoolean() ? "SUBSCRIBED" : "NOT_SUBSCRIBED", phone != null && id % 2 == 0 ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+                0, BigDecimal.ZERO, created, updated, OFFSETS[random.nextInt(OFFSETS.length)]);
     }
 
     static Order order(Random random, long id, long number, Customer buyer, Instant created, Instant now) {

@@ -56,7 +56,7 @@ public final class WebhookDeliveries {
             return;
         }
         String eventId = UUID.randomUUID().toString();
-        Instant triggeredAt = Instant.now();
+        Instant triggeredAt = webhook.triggeredAt();
         Runnable delivery = () -> attempt(shopDomain, webhook, eventId, triggeredAt, 0);
         switch (mode) {
             case DUPLICATE -> {

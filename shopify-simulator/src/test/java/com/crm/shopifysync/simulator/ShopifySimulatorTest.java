@@ -131,7 +131,7 @@ class ShopifySimulatorTest {
 
     @Test
     void aSecondBulkQueryBeforeVersion202601IsAlreadyInProgress() throws Exception {
-        shop.faults(new Faults(null, 0.5, 0, false, 0, 0, 0));
+        shop.faults(Faults.NONE);
         String query = "{ customers { edges { node { id } } } }";
         JsonNode first = runQuery("2025-10", query, false);
         JsonNode second = runQuery("2025-10", query, false);
@@ -143,7 +143,7 @@ class ShopifySimulatorTest {
 
     @Test
     void aFailedOperationKeepsItsPartialData() throws Exception {
-        shop.faults(new Faults("TIMEOUT", 0.5, 0, false, 0, 0, 0));
+        shop.faults(Faults.NONE.withBulkFailure("TIMEOUT", 0.5));
         JsonNode created = runQuery("2026-07", "{ customers(sortKey: UPDATED_AT) { edges { node { id updatedAt } } } }", false);
         JsonNode finished = awaitFinished(created.at("/data/bulkOperationRunQuery/bulkOperation/id").asText());
         assertThat(finished.path("status").asText()).isEqualTo("FAILED");

@@ -68,7 +68,7 @@ class BulkSyncFaultsTest {
 
     @Test
     void anInternalServerErrorKeepsItsPartialDataAndTheRestIsExportedAgain() throws Exception {
-        shop().faults(new Faults("INTERNAL_SERVER_ERROR", 0.5, 0, false, 0, 0, 0));
+        shop().faults(Faults.NONE.withBulkFailure("INTERNAL_SERVER_ERROR", 0.5));
         String run = syncNow(SHOP, "full");
         assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(1)).getString("state")).isEqualTo("idle");
         assertThat(restarts(run, "customers")).isEqualTo(1);
@@ -77,7 +77,7 @@ class BulkSyncFaultsTest {
 
     @Test
     void aTimeoutKeepsItsPartialDataAndTheRestIsExportedAgain() throws Exception {
-        shop().faults(new Faults("TIMEOUT", 0.3, 0, false, 0, 0, 0));
+        shop().faults(Faults.NONE.withBulkFailure("TIMEOUT", 0.3));
         String run = syncNow(SHOP, "full");
         assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(1)).getString("state")).isEqualTo("idle");
         assertThat(restarts(run, "customers")).isEqualTo(1);
@@ -86,7 +86,7 @@ class BulkSyncFaultsTest {
 
     @Test
     void accessDeniedFailsTheSyncWithAClearReasonAndSyncNowResumesIt() throws Exception {
-        shop().faults(new Faults("ACCESS_DENIED", 0.5, 0, false, 0, 0, 0));
+        shop().faults(Faults.NONE.withBulkFailure("ACCESS_DENIED", 0.5));
         String run = syncNow(SHOP, "full");
         JsonPath failed = awaitEnded(SHOP, run, Duration.ofMinutes(1));
         assertThat(failed.getString("state")).isEqualTo("error");
@@ -102,7 +102,7 @@ class BulkSyncFaultsTest {
     void aDownloadCutMidStreamContinuesFromItsCheckpoint() throws Exception {
         double rowsBefore = Metrics.sum("sync_bulk_rows_applied_total{resource=\"customers\"");
         // About three quarters of the customers file: three batches of 500 lines are committed before the cut.
-        shop().faults(new Faults(null, 0.5, 1_000_000, false, 0, 0, 0));
+        shop().faults(Faults.NONE.withDownloadCutAfter(1_000_000));
         String run = syncNow(SHOP, "full");
         assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(1)).getString("state")).isEqualTo("idle");
         assertStoreMatches(shop());
@@ -114,7 +114,7 @@ class BulkSyncFaultsTest {
 
     @Test
     void anExpiredDownloadUrlIsExportedAgain() throws Exception {
-        shop().faults(new Faults(null, 0.5, 0, true, 0, 0, 0));
+        shop().faults(Faults.NONE.withExpiredUrls(true));
         String run = syncNow(SHOP, "full");
         assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(1)).getString("state")).isEqualTo("idle");
         assertThat(restarts(run, "customers")).isEqualTo(1);
@@ -133,7 +133,7 @@ class BulkSyncFaultsTest {
 
     @Test
     void http429And503AnswersAreRetriedWithBackoff() throws Exception {
-        shop().faults(new Faults(null, 0.5, 0, false, 0, 2, 2));
+        shop().faults(Faults.NONE.withHttpFailures(2, 2));
         String run = syncNow(SHOP, "full");
         assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(1)).getString("state")).isEqualTo("idle");
         assertThat(shop().faults().http429Count()).isZero();

@@ -172,7 +172,7 @@ class SyncUiBrowserTest {
     @Test
     @Order(4)
     void aSyncThatFailsForGoodShowsTheFailureToastAndTheRedDot() {
-        ShopifySimulatorTestResource.shop().faults(new Faults("ACCESS_DENIED", 0.5, 0, false, 0, 0, 0));
+        ShopifySimulatorTestResource.shop().faults(Faults.NONE.withBulkFailure("ACCESS_DENIED", 0.5));
         browser.findElement(By.id("sync-now")).click();
         WebElement toast = visible(By.cssSelector(".toast.failure"));
         assertThat(toast.getText()).startsWith("Sync failed:").contains("ACCESS_DENIED");
