@@ -11,12 +11,11 @@ import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.
 import static io.smallrye.reactive.messaging.kafka.fault.KafkaDelayedRetryTopic.DELAYED_RETRY_REASON;
 
 import com.crm.shopifysync.model.WebhookHeaders;
-import com.crm.shopifysync.sync.store.DatabaseFailures;
+import com.crm.shopifysync.sync.store.DatabaseFailure;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -53,11 +52,8 @@ public class DeadLetterRecorder {
     @Incoming(CHANNEL)
     public Uni<Void> record(ConsumerRecord<String, byte[]> record) {
         DeadLetter letter = read(record);
-        return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> deadLetters.record(letter)))
-                .onFailure(DatabaseFailures::isUnavailable).invoke(failure ->
+        return DatabaseFailure.<Void>waitingOutOutages(() -> Panache.withTransaction(() -> deadLetters.record(letter)), failure ->
                         LOG.warnf("database unavailable, retrying dead letter %s: %s", letter.deadLetterPosition(), failure.toString()))
-                .onFailure(DatabaseFailures::isUnavailable).retry()
-                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely()
                 .invoke(() -> metrics.recorded(letter.topic()));
     }
 

@@ -5,7 +5,7 @@ import com.crm.shopifysync.model.WebhookDelivery;
 import com.crm.shopifysync.model.WebhookHeaders;
 import com.crm.shopifysync.sync.bulk.SyncRunner;
 import com.crm.shopifysync.sync.shopify.UnmappablePayloadException;
-import com.crm.shopifysync.sync.store.DatabaseFailures;
+import com.crm.shopifysync.sync.store.DatabaseFailure;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
@@ -17,8 +17,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -36,11 +36,11 @@ import org.jboss.logging.Logger;
  *   retries have a channel of their own; the retry topics reach it through that strategy, with its delays, counts
  *   and final dead-lettering.</li>
  * </ul>
- * Every record is acknowledged or rejected on its own:
+ Every record is applied or handed on, and a poll is acknowledged only once all of its records are:
  * <ul>
  *   <li>an event that can never be applied (unsupported topic, malformed JSON, unmappable payload, data PostgreSQL
- *   refuses) goes straight to the dead-letter topic and is acknowledged once the broker has it; if the broker does
- *   not take it, the channel fails and stops: nothing is acknowledged and dropped;</li>
+ *   refuses) goes straight to the dead-letter topic; if the broker does not take it, the channel fails and stops:
+ *   nothing is acknowledged and dropped;</li>
  *   <li>while the database is unreachable the work is retried in place with backoff: nothing could be applied
  *   meanwhile, and nothing is skipped;</li>
  *   <li>any other failure (a lock or statement timeout, a deadlock) is nacked: the failure strategy moves the event
@@ -73,19 +73,50 @@ public class WebhookConsumer {
     private record Decoded(KafkaRecord<String, byte[]> record, WebhookChange change) {
     }
 
+    /** What becomes of one record: applied, or handed on (dead-letter topic, retry topics) with the failure. */
+    private record Outcome(KafkaRecord<String, byte[]> record, Kind kind, Throwable failure) {
+
+        enum Kind { APPLIED, DEAD_LETTER, RETRY }
+
+        static Outcome applied(KafkaRecord<String, byte[]> record) {
+            return new Outcome(record, Kind.APPLIED, null);
+        }
+
+        /** A failure of this one event: dead-lettered if it can never succeed, otherwise retried later. */
+        static Outcome failed(KafkaRecord<String, byte[]> record, Throwable failure) {
+            return new Outcome(record, DatabaseFailure.of(failure) == DatabaseFailure.REFUSED ? Kind.DEAD_LETTER : Kind.RETRY, failure);
+        }
+    }
+
+    /**
+     * Applies a poll, then settles it. In batch mode the connector commits a partition up to its last record in the poll
+     * as soon as that one record is acknowledged, so nothing is acknowledged before every record of the poll is applied,
+     * in the dead-letter topic or in the retry topics; only then are the partitions' last records acknowledged.
+     */
     @Incoming(CHANNEL)
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         List<Decoded> decoded = new ArrayList<>();
-        List<Uni<Void>> rejected = new ArrayList<>();
+        List<Outcome> unusable = new ArrayList<>();
         for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
             try {
                 decoded.add(new Decoded(record, decode(record)));
-            } catch (RuntimeException unusable) {
-                rejected.add(deadLetter(record, unusable));
+            } catch (RuntimeException e) {
+                unusable.add(new Outcome(record, Outcome.Kind.DEAD_LETTER, e));
             }
         }
         metrics.batchApplied(batch.getRecords().size());
-        return all(rejected).chain(() -> applyTogether(decoded));
+        Collection<KafkaRecord<String, byte[]>> lastOfPartitions = batch.getLatestOffsetRecords().values();
+        return applyTogether(decoded)
+                .map(applied -> {
+                    List<Outcome> outcomes = new ArrayList<>(unusable);
+                    outcomes.addAll(applied);
+                    return outcomes;
+                })
+                .call(outcomes -> handOn(outcomes, outcome -> !lastOfPartitions.contains(outcome.record())))
+                .call(outcomes -> handOn(outcomes, outcome -> lastOfPartitions.contains(outcome.record())))
+                .chain(outcomes -> all(outcomes.stream()
+                        .filter(outcome -> outcome.kind() != Outcome.Kind.RETRY && lastOfPartitions.contains(outcome.record()))
+                        .map(outcome -> Uni.createFrom().completionStage(outcome.record().ack())).toList()));
     }
 
     @Incoming(RETRIES)
@@ -94,61 +125,71 @@ public class WebhookConsumer {
         try {
             change = decode(record);
         } catch (RuntimeException unusable) {
-            return deadLetter(record, unusable);
+            return settle(new Outcome(record, Outcome.Kind.DEAD_LETTER, unusable));
         }
-        return applyTogether(List.of(new Decoded(record, change)));
+        return applyTogether(List.of(new Decoded(record, change))).chain(applied -> settle(applied.get(0)));
     }
 
-    private Uni<Void> applyTogether(List<Decoded> decoded) {
+    /** A record-at-a-time settlement: handed on, then acknowledged (a retried record is acknowledged by the strategy). */
+    private Uni<Void> settle(Outcome outcome) {
+        return handOn(List.of(outcome), any -> true).chain(() -> outcome.kind() == Outcome.Kind.RETRY ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(outcome.record().ack()));
+    }
+
+    /**
+     * Hands the failed events among {@code outcomes} that {@code which} selects to the dead-letter topic or the retry
+     * topics, and counts the applied ones. The retry strategy acknowledges a record once the retry topic has it.
+     */
+    private Uni<Void> handOn(List<Outcome> outcomes, java.util.function.Predicate<Outcome> which) {
+        List<Uni<Void>> handedOn = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            if (!which.test(outcome)) {
+                continue;
+            }
+            KafkaRecord<String, byte[]> record = outcome.record();
+            switch (outcome.kind()) {
+                case APPLIED -> metrics.applied(topic(record));
+                case DEAD_LETTER -> handedOn.add(deadLetter(record, outcome.failure()));
+                case RETRY -> {
+                    metrics.retried(topic(record));
+                    try (LogFields fields = logFields(record)) {
+                        LOG.warnf("webhook failed, handed to the retry topics: %s topic=%s webhook=%s reason=%s", position(record),
+                                topic(record), header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), outcome.failure().toString());
+                    }
+                    handedOn.add(Uni.createFrom().completionStage(() -> record.nack(outcome.failure())));
+                }
+            }
+        }
+        return all(handedOn);
+    }
+
+    /** Applies the events in one transaction; when that fails for another reason than an outage, one by one. */
+    private Uni<List<Outcome>> applyTogether(List<Decoded> decoded) {
         if (decoded.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(List.of());
         }
         List<WebhookChange> changes = decoded.stream().map(Decoded::change).toList();
         return waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.applyAll(changes)), decoded.get(0).record())
                 .onItemOrFailure().transformToUni((applied, failure) -> {
                     if (failure == null) {
-                        return acknowledge(decoded);
+                        return Uni.createFrom().item(decoded.stream().map(item -> Outcome.applied(item.record())).toList());
                     }
                     if (decoded.size() == 1) {
-                        return fail(decoded.get(0).record(), failure);
+                        return Uni.createFrom().item(List.of(Outcome.failed(decoded.get(0).record(), failure)));
                     }
                     LOG.debugf("a batch of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
                     return Multi.createFrom().iterable(decoded)
                             .onItem().transformToUniAndConcatenate(item -> applyTogether(List.of(item)))
-                            .collect().last().replaceWithVoid();
+                            .collect().asList()
+                            .map(lists -> lists.stream().flatMap(List::stream).toList());
                 });
     }
 
     private <T> Uni<T> waitingOutDatabaseOutages(Supplier<Uni<? extends T>> work, KafkaRecord<String, byte[]> first) {
-        return Uni.createFrom().deferred(work)
-                .onFailure(DatabaseFailures::isUnavailable).invoke(failure -> {
-                    metrics.databaseRetry();
-                    LOG.warnf("database unavailable, retrying from %s: %s", position(first), failure.toString());
-                })
-                .onFailure(DatabaseFailures::isUnavailable).retry()
-                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0.2).indefinitely();
-    }
-
-    private Uni<Void> acknowledge(List<Decoded> applied) {
-        List<Uni<Void>> acks = new ArrayList<>(applied.size());
-        for (Decoded item : applied) {
-            metrics.applied(item.change().delivery().topic());
-            acks.add(Uni.createFrom().completionStage(item.record().ack()));
-        }
-        return all(acks);
-    }
-
-    /** A failure of this one event: dead-lettered if it can never succeed, otherwise retried later. */
-    private Uni<Void> fail(KafkaRecord<String, byte[]> record, Throwable failure) {
-        if (DatabaseFailures.isRefused(failure)) {
-            return deadLetter(record, failure);
-        }
-        metrics.retried(topic(record));
-        try (LogFields fields = logFields(record)) {
-            LOG.warnf("webhook failed, handed to the retry topics: %s topic=%s webhook=%s reason=%s", position(record), topic(record),
-                    header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), failure.toString());
-        }
-        return Uni.createFrom().completionStage(() -> record.nack(failure));
+        return DatabaseFailure.waitingOutOutages(work, failure -> {
+            metrics.databaseRetry();
+            LOG.warnf("database unavailable, retrying from %s: %s", position(first), failure.toString());
+        });
     }
 
     private static LogFields logFields(KafkaRecord<String, byte[]> record) {
@@ -163,9 +204,7 @@ public class WebhookConsumer {
                     position(record), header(record, WebhookHeaders.SHOP_DOMAIN).orElse("?"), topic(record),
                     header(record, WebhookHeaders.WEBHOOK_ID).orElse("?"), cause.getMessage());
         }
-        return deadLetters.send(record, cause)
-                .invoke(() -> metrics.deadLettered(topic(record)))
-                .chain(() -> Uni.createFrom().completionStage(record.ack()));
+        return deadLetters.send(record, cause).invoke(() -> metrics.deadLettered(topic(record)));
     }
 
     /** The most telling failure: PostgreSQL's own message rather than the wrapper's. */

@@ -112,6 +112,38 @@ class DatabaseOutageTest {
         }
     }
 
+    /**
+     * Longer than every timeout of the libraries on the way (the Kafka connector's 60 s unprocessed-record age, the
+     * consumer's 5 min poll interval is kept by its own polling): Kubernetes must see a live service throughout, a
+     * not-ready one, and once PostgreSQL is back, everything sent meanwhile is applied or dead-lettered.
+     */
+    @Test
+    void aThreeMinuteOutageKeepsTheServiceLiveAndEverythingFlowsAfterIt() throws SQLException {
+        String shop = "long-outage.myshopify.com";
+        double retriesBefore = databaseRetries();
+        PostgresTestResource.proxy().cut();
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 503);
+        try (WebhookRecords kafka = new WebhookRecords(bootstrapServers)) {
+            List<ProducerRecord<String, byte[]>> duringOutage = new ArrayList<>();
+            for (long id = 1; id <= 20; id++) {
+                duringOutage.add(record(delivery("customers/create", shop), customerJson(id, id + "@example.com", "2026-01-01T00:00:00Z")));
+            }
+            // a malformed event: the dead-letter recorder waits for PostgreSQL too
+            duringOutage.add(record(delivery("customers/create", shop), "{\"id\": 99, \"email\": "));
+            kafka.send(duringOutage.toArray(ProducerRecord[]::new));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> databaseRetries() >= retriesBefore + 3);
+
+        await().during(Duration.ofMinutes(3)).atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(5))
+                .until(() -> given().get("/q/health/live").statusCode() == 200 && given().get("/q/health/ready").statusCode() == 503);
+        PostgresTestResource.proxy().restore();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> applied(shop) == 20 && deadLettered(shop) == 1);
+        assertThat(PostgresTestResource.count("SELECT count(*) FROM customers WHERE shop_domain = '" + shop + "'")).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);
+    }
+
     private static long applied(String shop) throws SQLException {
         return PostgresTestResource.count("SELECT count(*) FROM processed_webhooks WHERE shop_domain = '" + shop + "'");
     }
