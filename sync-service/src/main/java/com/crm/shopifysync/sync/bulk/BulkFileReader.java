@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +44,10 @@ final class BulkFileReader {
     private final String shopDomain;
     private final Resource resource;
     private final String bulkOperationId;
+    private final OffsetDateTime observedAt;
     private final boolean recordSeen;
     private final int batchLines;
-    private final Function<BulkBatch, Set<Long>> writer;
+    private final Function<BulkBatch, BulkWriter.Applied> writer;
 
     /** The batch being written while the next one is parsed (at most one: memory holds two batches). */
     private java.util.concurrent.Future<?> inFlight;
@@ -60,13 +62,17 @@ final class BulkFileReader {
     private record Root(long line, JsonNode node, ShopifyPayload payload, List<JsonNode> children) {
     }
 
-    BulkFileReader(UUID runId, String owner, String shopDomain, Resource resource, String bulkOperationId, boolean recordSeen,
-                   int batchLines, Function<BulkBatch, Set<Long>> writer) {
+    /**
+     * @param observedAt when the export began, by Shopify's clock: what its rows hold was observed then, or later
+     */
+    BulkFileReader(UUID runId, String owner, String shopDomain, Resource resource, String bulkOperationId, OffsetDateTime observedAt,
+                   boolean recordSeen, int batchLines, Function<BulkBatch, BulkWriter.Applied> writer) {
         this.runId = runId;
         this.owner = owner;
         this.shopDomain = shopDomain;
         this.resource = resource;
         this.bulkOperationId = bulkOperationId;
+        this.observedAt = observedAt;
         this.recordSeen = recordSeen;
         this.batchLines = batchLines;
         this.writer = writer;
@@ -145,16 +151,18 @@ final class BulkFileReader {
             }
         }
         List<RowsDocument.Row> rows = new ArrayList<>(roots.size());
+        Map<Long, Long> rootLines = new java.util.HashMap<>();
         Map<Long, List<ShopifyOrder.LineItem>> lineItems = new LinkedHashMap<>();
         List<Long> seen = new ArrayList<>();
         Instant cursor = null;
         for (Map.Entry<Long, Root> entry : roots.entrySet()) {
             Root root = entry.getValue();
             List<Child> before = waiting.remove(entry.getKey());
+            rootLines.put(entry.getKey(), root.line());
             Instant updatedAt;
             if (resource == Resource.CUSTOMERS) {
                 ShopifyCustomer customer = ShopifyMapper.customer(root.node(), root.payload());
-                rows.add(CustomerRepository.row(shopDomain, customer, Optional.empty()));
+                rows.add(CustomerRepository.row(shopDomain, customer, observedAt, Optional.empty()));
                 updatedAt = customer.updatedAt() == null ? null : customer.updatedAt().toInstant();
                 if (recordSeen) {
                     seen.add(customer.shopifyId());
@@ -166,7 +174,7 @@ final class BulkFileReader {
                     items.addAll(order.lineItems());
                     order = withLineItems(order, items);
                 }
-                rows.add(OrderRepository.row(shopDomain, order, Optional.empty(), bulkOperationId));
+                rows.add(OrderRepository.row(shopDomain, order, observedAt, Optional.empty(), bulkOperationId));
                 lineItems.put(order.shopifyId(), order.lineItems());
                 updatedAt = order.updatedAt() == null ? null : order.updatedAt().toInstant();
             }
@@ -179,14 +187,14 @@ final class BulkFileReader {
             items.forEach(child -> lateLines.put(child.item().shopifyId(), child.line()));
         });
         long count = roots.size();
-        BulkBatch batch = new BulkBatch(runId, owner, shopDomain, resource, bulkOperationId, rows, lineItems, late, lateLines,
+        BulkBatch batch = new BulkBatch(runId, owner, shopDomain, resource, bulkOperationId, rows, rootLines, lineItems, late, lateLines,
                 lastLine, count, cursor, seen);
         awaitInFlight();
         if (late.isEmpty()) {
             inFlight = writerThread.submit(() -> writer.apply(batch));
         } else {
             // Which late line items joined decides what still waits: written before the next batch is built.
-            Set<Long> attached = writer.apply(batch);
+            Set<Long> attached = writer.apply(batch).attachedLateItems();
             waiting.values().forEach(items -> items.removeIf(child -> attached.contains(child.item().shopifyId())));
             waiting.values().removeIf(List::isEmpty);
         }

@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.CustomerField;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -41,13 +42,8 @@ public final class BulkQueries {
               currentAppInstallation { accessScopes { handle } }
             }""";
 
-    private static final String CUSTOMER_FIELDS = """
-            id firstName lastName email phone state tags note verifiedEmail taxExempt numberOfOrders
-            amountSpent { amount currencyCode }
-            defaultEmailAddress { emailAddress marketingState marketingOptInLevel marketingUpdatedAt }
-            defaultPhoneNumber { phoneNumber marketingState }
-            defaultAddress { id firstName lastName company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-            createdAt updatedAt""";
+    /** Every customer field as {@link CustomerField} defines it, with the id. */
+    private static final String CUSTOMER_FIELDS = "id " + CustomerField.graphqlSelection();
 
     private static final String ORDER_FIELDS = """
             id name number email customer { id } displayFinancialStatus displayFulfillmentStatus currencyCode

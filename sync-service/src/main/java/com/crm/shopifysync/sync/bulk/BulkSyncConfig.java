@@ -34,6 +34,14 @@ public interface BulkSyncConfig {
     @WithDefault("500ms")
     Duration retryBackoff();
 
+    /** A bulk file's download that delivers no byte for this long is given up and continued from its checkpoint. */
+    @WithDefault("60s")
+    Duration downloadIdleTimeout();
+
+    /** A GraphQL call whose connection stays silent this long fails (and is retried like a network error). */
+    @WithDefault("60s")
+    Duration callIdleTimeout();
+
     /** Downloads of one file that may break before the sync fails, resumably. */
     @WithDefault("5")
     int downloadAttempts();

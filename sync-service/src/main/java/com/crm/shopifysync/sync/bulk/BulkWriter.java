@@ -2,19 +2,27 @@ package com.crm.shopifysync.sync.bulk;
 
 import com.crm.shopifysync.sync.customer.CustomerRepository;
 import com.crm.shopifysync.sync.order.OrderRepository;
+import com.crm.shopifysync.sync.shopify.ShopifyOrder;
+import com.crm.shopifysync.sync.store.DatabaseFailure;
+import com.crm.shopifysync.sync.store.RowsDocument;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Savepoint;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
-import com.crm.shopifysync.sync.store.RowsDocument;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Applies a batch of a bulk file and moves its checkpoint in the same transaction, so the checkpoint never runs
@@ -22,20 +30,46 @@ import java.util.Set;
  * last-write-wins upserts as webhooks, fed by COPY into a staging table; the checkpoint only moves while this
  * replica holds the run's lease.
  *
+ * <p>A row PostgreSQL refuses (a NUL character in a note, say) must not stop the sync for good: the batch is then
+ * written again a row at a time, and each refused row is quarantined as a dead letter of the shop (with its line and
+ * PostgreSQL's reason) in the same transaction, where an operator sees it.
+ *
  * <p>Blocking JDBC, called on the import's worker thread: PostgreSQL's COPY, which makes a bulk import run at about
  * the speed of the disk (benchmarks/bulk.sh), is not available through the reactive client.
  */
 @ApplicationScoped
 public class BulkWriter {
 
+    private static final Logger LOG = Logger.getLogger(BulkWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final String CHECKPOINT = "UPDATE sync_operations SET lines_applied = ?, rows_applied = rows_applied + ?, "
             + "cursor_updated_at = GREATEST(cursor_updated_at, CAST(? AS timestamptz)) WHERE run_id = ? AND resource = ? "
             + "AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ? AND lease_owner = ? AND state = 'running')";
     private static final String PROGRESS = "UPDATE sync_runs SET phase = ?, progress_at = clock_timestamp(), "
             + "customers_synced = customers_synced + CASE WHEN ? = 'customers' THEN ? ELSE 0 END, "
-            + "orders_synced = orders_synced + CASE WHEN ? = 'orders' THEN ? ELSE 0 END WHERE id = ?";
+            + "orders_synced = orders_synced + CASE WHEN ? = 'orders' THEN ? ELSE 0 END, "
+            + "rows_quarantined = rows_quarantined + ? WHERE id = ?";
     private static final String SEEN = "INSERT INTO sync_seen_customers (run_id, shopify_id) SELECT ?, id FROM unnest(?) AS id "
             + "ON CONFLICT DO NOTHING";
+    /** A refused row, once per resource: read again by a later sync and refused again, it counts one more attempt. */
+    private static final String QUARANTINE = "INSERT INTO dead_letters AS existing (shop_domain, topic, deduplication_key, payload, "
+            + "delivery_headers, reason, exception, attempts, original_position, dead_letter_position, first_failed_at, last_failed_at) "
+            + "VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?, ?, 1, ?, ?, now(), now()) ON CONFLICT (shop_domain, topic, deduplication_key) "
+            + "DO UPDATE SET payload = EXCLUDED.payload, delivery_headers = EXCLUDED.delivery_headers, reason = EXCLUDED.reason, "
+            + "exception = EXCLUDED.exception, attempts = existing.attempts + 1, original_position = EXCLUDED.original_position, "
+            + "dead_letter_position = EXCLUDED.dead_letter_position, last_failed_at = now(), state = 'dead', state_changed_at = now()";
+
+    /**
+     * What a batch did: the late line items that joined their order, and how many of its rows (and of its resource rows:
+     * customers or orders) were quarantined.
+     */
+    public record Applied(Set<Long> attachedLateItems, int quarantined, long quarantinedRoots) {
+    }
+
+    /** A row PostgreSQL refused: its id, its file line, its payload and why. */
+    private record Refused(String gid, long line, String payload, SQLException reason) {
+    }
 
     private final AgroalDataSource dataSource;
 
@@ -44,17 +78,26 @@ public class BulkWriter {
     }
 
     /**
-     * @return the line item ids of {@code batch.lateItems()} that joined their order
      * @throws LeaseLostException when another replica has taken the run over (nothing is committed)
      */
-    public Set<Long> apply(BulkBatch batch) {
+    public Applied apply(BulkBatch batch) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Set<Long> attached = write(connection, batch);
+                Applied applied = write(connection, batch, false);
                 connection.commit();
-                return attached;
-            } catch (SQLException | RuntimeException e) {
+                return applied;
+            } catch (SQLException e) {
+                connection.rollback();
+                if (DatabaseFailure.of(e) != DatabaseFailure.REFUSED) {
+                    throw e;
+                }
+                LOG.warnf("PostgreSQL refused a row of the %s export of %s (%s); writing the batch row by row to quarantine it",
+                        batch.resource().field(), batch.shopDomain(), e.getMessage());
+                Applied applied = write(connection, batch, true);
+                connection.commit();
+                return applied;
+            } catch (RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
@@ -63,8 +106,7 @@ public class BulkWriter {
         }
     }
 
-    private static Set<Long> write(Connection connection, BulkBatch batch) throws SQLException {
-        boolean customers = batch.resource() == BulkQueries.Resource.CUSTOMERS;
+    private static Applied write(Connection connection, BulkBatch batch, boolean rowByRow) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             // A batch of orders is read twice (upsert, then line items): room to keep it in memory rather than spill it.
             statement.execute("SET LOCAL work_mem = '64MB'");
@@ -72,22 +114,35 @@ public class BulkWriter {
             // re-reads that batch. So the import need not wait for each commit's flush to disk.
             statement.execute("SET LOCAL synchronous_commit = off");
         }
-        List<RowsDocument.Row> known = copyNewRows(connection, batch, customers);
-        if (!known.isEmpty()) {
-            (customers ? CustomerRepository.BULK_STAGING : OrderRepository.BULK_STAGING).copy(connection, known);
-            try (Statement statement = connection.createStatement()) {
-                statement.executeUpdate(customers ? CustomerRepository.BULK_UPSERT : OrderRepository.BULK_UPSERT);
-            }
-        }
+        List<Refused> refused = new ArrayList<>();
         Set<Long> attached = new HashSet<>();
-        if (!batch.lateItems().isEmpty()) {
-            try (PreparedStatement statement = connection.prepareStatement(OrderRepository.ATTACH_LATE_LINE_ITEMS)) {
-                statement.setString(1, OrderRepository.lateLineItemsJson(batch.lateItems()));
-                statement.setString(2, batch.shopDomain());
-                statement.setString(3, batch.bulkOperationId());
-                try (ResultSet ids = statement.executeQuery()) {
-                    while (ids.next()) {
-                        attached.add(ids.getLong(1));
+        if (!rowByRow) {
+            writeRows(connection, batch, batch.rows());
+            attached.addAll(attachLateItems(connection, batch, batch.lateItems()));
+        } else {
+            for (RowsDocument.Row row : batch.rows()) {
+                Savepoint before = connection.setSavepoint();
+                try {
+                    writeRows(connection, batch, List.of(row));
+                    connection.releaseSavepoint(before);
+                } catch (SQLException e) {
+                    connection.rollback(before);
+                    refused.add(refusedOrThrow(e, gid(batch, row.shopifyId()), batch.rootLines().getOrDefault(row.shopifyId(), 0L),
+                            (String) row.values().get("shopify_payload")));
+                }
+            }
+            for (Map.Entry<Long, List<ShopifyOrder.LineItem>> order : batch.lateItems().entrySet()) {
+                Savepoint before = connection.setSavepoint();
+                try {
+                    attached.addAll(attachLateItems(connection, batch, Map.of(order.getKey(), order.getValue())));
+                    connection.releaseSavepoint(before);
+                } catch (SQLException e) {
+                    connection.rollback(before);
+                    // Refused, they never join: quarantined, and no longer holding the checkpoint back.
+                    for (ShopifyOrder.LineItem item : order.getValue()) {
+                        refused.add(refusedOrThrow(e, item.adminGraphqlApiId(), batch.lateItemLines().getOrDefault(item.shopifyId(), 0L),
+                                lineItemJson(order.getKey(), item)));
+                        attached.add(item.shopifyId());
                     }
                 }
             }
@@ -99,9 +154,11 @@ public class BulkWriter {
                 statement.executeUpdate();
             }
         }
+        quarantine(connection, batch, refused);
+        long quarantinedRoots = refused.stream().filter(row -> !row.gid().startsWith("gid://shopify/LineItem/")).count();
         try (PreparedStatement checkpoint = connection.prepareStatement(CHECKPOINT)) {
             checkpoint.setLong(1, checkpointLine(batch, attached));
-            checkpoint.setLong(2, batch.roots());
+            checkpoint.setLong(2, batch.roots() - quarantinedRoots);
             checkpoint.setString(3, batch.cursor() == null ? null : batch.cursor().toString());
             checkpoint.setObject(4, batch.runId());
             checkpoint.setString(5, batch.resource().field());
@@ -115,38 +172,110 @@ public class BulkWriter {
             String resource = batch.resource().field();
             progress.setString(1, resource);
             progress.setString(2, resource);
-            progress.setLong(3, batch.roots());
+            progress.setLong(3, batch.roots() - quarantinedRoots);
             progress.setString(4, resource);
-            progress.setLong(5, batch.roots());
-            progress.setObject(6, batch.runId());
+            progress.setLong(5, batch.roots() - quarantinedRoots);
+            progress.setLong(6, refused.size());
+            progress.setObject(7, batch.runId());
             progress.executeUpdate();
+        }
+        return new Applied(attached, refused.size(), quarantinedRoots);
+    }
+
+    private static Refused refusedOrThrow(SQLException failure, String gid, long line, String payload) throws SQLException {
+        if (DatabaseFailure.of(failure) != DatabaseFailure.REFUSED) {
+            throw failure;
+        }
+        return new Refused(gid, line, payload, failure);
+    }
+
+    /** The rows themselves: new ones copied straight in, known ones upserted (last write wins) through staging. */
+    private static void writeRows(Connection connection, BulkBatch batch, List<RowsDocument.Row> rows) throws SQLException {
+        boolean customers = batch.resource() == BulkQueries.Resource.CUSTOMERS;
+        List<RowsDocument.Row> known = copyNewRows(connection, batch, rows, customers);
+        if (!known.isEmpty()) {
+            (customers ? CustomerRepository.BULK_STAGING : OrderRepository.BULK_STAGING).copy(connection, known);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate(customers ? CustomerRepository.BULK_UPSERT : OrderRepository.BULK_UPSERT);
+            }
+        }
+    }
+
+    /** Late line items join their order if it still holds this export's version; returns the ids that joined. */
+    private static Set<Long> attachLateItems(Connection connection, BulkBatch batch, Map<Long, List<ShopifyOrder.LineItem>> items)
+            throws SQLException {
+        Set<Long> attached = new HashSet<>();
+        if (items.isEmpty()) {
+            return attached;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(OrderRepository.ATTACH_LATE_LINE_ITEMS)) {
+            statement.setString(1, OrderRepository.lateLineItemsJson(items));
+            statement.setString(2, batch.shopDomain());
+            statement.setString(3, batch.bulkOperationId());
+            try (ResultSet ids = statement.executeQuery()) {
+                while (ids.next()) {
+                    attached.add(ids.getLong(1));
+                }
+            }
         }
         return attached;
     }
 
+    private static void quarantine(Connection connection, BulkBatch batch, List<Refused> refused) throws SQLException {
+        if (refused.isEmpty()) {
+            return;
+        }
+        String topic = "bulk/" + batch.resource().field();
+        try (PreparedStatement statement = connection.prepareStatement(QUARANTINE)) {
+            for (Refused row : refused) {
+                LOG.errorf("quarantined line %d of the %s export of %s (%s): %s", row.line(), batch.resource().field(), batch.shopDomain(),
+                        row.gid(), row.reason().getMessage());
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("shopify-topic", topic);
+                headers.put("shopify-shop-domain", batch.shopDomain());
+                headers.put("bulk-operation", batch.bulkOperationId());
+                headers.put("sync-run", batch.runId().toString());
+                headers.put("line", Long.toString(row.line()));
+                headers.put("resource", row.gid());
+                statement.setString(1, batch.shopDomain());
+                statement.setString(2, topic);
+                statement.setString(3, "bulk:" + row.gid());
+                statement.setBytes(4, row.payload() == null ? new byte[0] : row.payload().getBytes(StandardCharsets.UTF_8));
+                statement.setString(5, json(headers));
+                statement.setString(6, row.reason().getMessage());
+                statement.setString(7, row.reason().getClass().getName());
+                statement.setString(8, batch.bulkOperationId() + "@" + row.line());
+                statement.setString(9, "bulk:" + batch.runId() + "@" + row.line());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
     /**
-     * Copies the batch's rows that are not in the table yet straight into it (an initial sync's rows, nearly all):
+     * Copies the given rows that are not in the table yet straight into it (an initial sync's rows, nearly all):
      * nothing to merge, so COPY's speed. Returns the rows that exist already, for the last-write-wins upsert; all of
      * them if a webhook inserted one of the new rows meanwhile (the copy is then undone).
      */
-    private static List<RowsDocument.Row> copyNewRows(Connection connection, BulkBatch batch, boolean customers) throws SQLException {
-        if (batch.rows().isEmpty()) {
+    private static List<RowsDocument.Row> copyNewRows(Connection connection, BulkBatch batch, List<RowsDocument.Row> rows,
+                                                      boolean customers) throws SQLException {
+        if (rows.isEmpty()) {
             return List.of();
         }
         Set<Long> existing = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT shopify_id FROM " + (customers ? "customers" : "orders")
                 + " WHERE shop_domain = ? AND shopify_id = ANY(?)")) {
             statement.setString(1, batch.shopDomain());
-            statement.setArray(2, connection.createArrayOf("bigint", batch.rows().stream().map(RowsDocument.Row::shopifyId).toArray()));
+            statement.setArray(2, connection.createArrayOf("bigint", rows.stream().map(RowsDocument.Row::shopifyId).toArray()));
             try (ResultSet ids = statement.executeQuery()) {
                 while (ids.next()) {
                     existing.add(ids.getLong(1));
                 }
             }
         }
-        List<RowsDocument.Row> fresh = batch.rows().stream().filter(row -> !existing.contains(row.shopifyId())).toList();
+        List<RowsDocument.Row> fresh = rows.stream().filter(row -> !existing.contains(row.shopifyId())).toList();
         if (fresh.isEmpty()) {
-            return batch.rows();
+            return rows;
         }
         Savepoint beforeCopy = connection.setSavepoint();
         try {
@@ -165,9 +294,9 @@ public class BulkWriter {
                 throw e;
             }
             connection.rollback(beforeCopy);
-            return batch.rows();
+            return rows;
         }
-        return batch.rows().stream().filter(row -> existing.contains(row.shopifyId())).toList();
+        return rows.stream().filter(row -> existing.contains(row.shopifyId())).toList();
     }
 
     /** The last line a resumed download may skip: before the first line item still waiting for its order. */
@@ -176,10 +305,19 @@ public class BulkWriter {
                 .mapToLong(item -> item.getValue() - 1).min().orElse(batch.lastLine());
     }
 
-    /** Another replica owns the run now; this one stops working on it. */
-    public static class LeaseLostException extends RuntimeException {
-        public LeaseLostException(java.util.UUID run) {
-            super("the lease of sync " + run + " passed to another replica");
+    private static String gid(BulkBatch batch, long id) {
+        return "gid://shopify/" + (batch.resource() == BulkQueries.Resource.CUSTOMERS ? "Customer" : "Order") + "/" + id;
+    }
+
+    private static String lineItemJson(long orderId, ShopifyOrder.LineItem item) {
+        return OrderRepository.lateLineItemsJson(Map.of(orderId, List.of(item)));
+    }
+
+    private static String json(Map<String, String> headers) {
+        try {
+            return JSON.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

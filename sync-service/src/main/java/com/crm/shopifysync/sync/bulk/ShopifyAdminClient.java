@@ -5,6 +5,8 @@ import io.smallrye.graphql.client.InvalidResponseException;
 import io.smallrye.graphql.client.Response;
 import io.smallrye.graphql.client.dynamic.api.DynamicGraphQLClient;
 import io.smallrye.graphql.client.dynamic.api.DynamicGraphQLClientBuilder;
+import io.smallrye.graphql.client.vertx.dynamic.VertxDynamicGraphQLClientBuilder;
+import io.vertx.ext.web.client.WebClientOptions;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,13 +41,21 @@ public final class ShopifyAdminClient implements AutoCloseable {
     private double restoreRate = 50;
     private long statusAtNanos = System.nanoTime();
 
+    /**
+     * @param idleTimeout a call whose connection stays silent this long fails as a network error (and is retried): a
+     *                    Shopify that stops answering must not hold the sync forever
+     */
     public ShopifyAdminClient(String shop, String adminUrl, String apiVersion, String accessToken, int attempts, Duration backoff,
-                              Consumer<Duration> throttleWaits) {
+                              Duration idleTimeout, Consumer<Duration> throttleWaits) {
         this.shop = shop;
-        this.client = DynamicGraphQLClientBuilder.newBuilder()
+        DynamicGraphQLClientBuilder builder = DynamicGraphQLClientBuilder.newBuilder()
                 .url(adminUrl + "/admin/api/" + apiVersion + "/graphql.json")
-                .header("X-Shopify-Access-Token", accessToken)
-                .build();
+                .header("X-Shopify-Access-Token", accessToken);
+        if (builder instanceof VertxDynamicGraphQLClientBuilder vertx) {
+            vertx.options(new WebClientOptions().setConnectTimeout(10_000)
+                    .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+        }
+        this.client = builder.build();
         this.attempts = attempts;
         this.backoff = backoff;
         this.throttleWaits = throttleWaits;

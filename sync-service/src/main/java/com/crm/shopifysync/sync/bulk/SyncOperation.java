@@ -9,6 +9,13 @@ public record SyncOperation(UUID runId, BulkQueries.Resource resource, String bu
                             String partialDataUrl, long linesApplied, long rowsApplied, Instant cursor, int restarts,
                             boolean completed) {
 
+    /** Where an operation stands: a new export is due, an export runs (or its file is being applied), or it is applied. */
+    enum Stage { TO_EXPORT, EXPORTING, APPLIED }
+
+    Stage stage() {
+        return completed ? Stage.APPLIED : bulkOperationId == null ? Stage.TO_EXPORT : Stage.EXPORTING;
+    }
+
     static SyncOperation from(Row row) {
         return new SyncOperation(row.getUUID("run_id"), BulkQueries.Resource.of(row.getString("resource")),
                 row.getString("bulk_operation_id"), row.getString("status"), row.getString("url"),

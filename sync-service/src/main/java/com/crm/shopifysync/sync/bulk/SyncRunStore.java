@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,18 +42,16 @@ public class SyncRunStore {
     /**
      * Starts a sync of the shop owned by {@code owner}: a failed sync is resumed from its checkpoints (unless a full
      * sync is asked for), otherwise a new run reads what changed since the shop's cursors minus {@code overlap}; a
-     * shop that never completed a sync gets an initial one.
+     * shop that never completed a sync gets an initial one. Two replicas asked at once start it once: a resume takes
+     * the run only while it is still failed, a new run is refused by the one-running-run-per-shop index.
      */
     public Uni<Started> start(String shop, boolean full, String owner, Duration lease, Duration overlap) {
         return pool.withTransaction(connection -> latest(connection, shop).chain(latest -> {
-            if (latest.isPresent() && latest.get().state().equals(SyncRun.RUNNING)) {
+            if (latest.isPresent() && latest.get().state() == SyncRun.State.RUNNING) {
                 return Uni.createFrom().item(new Started(Optional.empty(), latest));
             }
-            if (!full && latest.isPresent() && latest.get().state().equals(SyncRun.FAILED)) {
-                return connection.preparedQuery("UPDATE sync_runs SET state = 'running', failure_reason = NULL, finished_at = NULL, "
-                                + "lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 RETURNING " + SyncRun.COLUMNS)
-                        .execute(Tuple.of(latest.get().id(), owner, lease.toMillis()))
-                        .map(rows -> new Started(Optional.of(SyncRun.from(rows.iterator().next())), Optional.empty()));
+            if (!full && latest.isPresent() && latest.get().state() == SyncRun.State.FAILED) {
+                return resume(connection, latest.get(), owner, lease);
             }
             return connection.preparedQuery("INSERT INTO sync_runs (id, shop_domain, mode, state, customers_since, orders_since, "
                             + "lease_owner, lease_expires_at) SELECT $1, s.shop_domain, "
@@ -70,6 +69,25 @@ public class SyncRunStore {
                     });
         })).onFailure(SyncRunStore::isUniqueViolation).recoverWithUni(() -> running(shop)
                 .map(running -> new Started(Optional.empty(), running)));
+    }
+
+    /**
+     * Takes a failed run up again, only while it is still failed (another replica may have resumed it since it was
+     * read); its exports get their replacement budget back, for the cause of their failures may be gone.
+     */
+    private Uni<Started> resume(SqlConnection connection, SyncRun failed, String owner, Duration lease) {
+        return connection.preparedQuery("UPDATE sync_runs SET state = 'running', failure_reason = NULL, finished_at = NULL, "
+                        + "lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND state = 'failed' "
+                        + "RETURNING " + SyncRun.COLUMNS)
+                .execute(Tuple.of(failed.id(), owner, lease.toMillis()))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(new Started(Optional.empty(), Optional.of(failed)));
+                    }
+                    SyncRun resumed = SyncRun.from(rows.iterator().next());
+                    return connection.preparedQuery("UPDATE sync_operations SET restarts = 0 WHERE run_id = $1").execute(Tuple.of(failed.id()))
+                            .map(ignored -> new Started(Optional.of(resumed), Optional.empty()));
+                });
     }
 
     /** The shop has never had a sync: the first one starts by itself. */
@@ -95,7 +113,8 @@ public class SyncRunStore {
 
     /** Lets another replica resume the run at once (graceful shutdown). */
     public Uni<Void> release(UUID run, String owner) {
-        return pool.preparedQuery("UPDATE sync_runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1 AND lease_owner = $2")
+        return pool.preparedQuery("UPDATE sync_runs SET lease_expires_at = now() - interval '1 second' "
+                        + "WHERE id = $1 AND lease_owner = $2 AND state = 'running'")
                 .execute(Tuple.of(run, owner)).replaceWithVoid();
     }
 
@@ -109,62 +128,80 @@ public class SyncRunStore {
                 .map(SyncRunStore::first);
     }
 
-    public Uni<Void> totals(UUID run, long customers, long orders, String[] scopes, boolean ordersLimited) {
-        return pool.withTransaction(connection -> connection.preparedQuery(
-                        "UPDATE sync_runs SET customers_total = $2, orders_total = $3 WHERE id = $1")
-                .execute(Tuple.of(run, customers, orders))
+    public Uni<Void> totals(UUID run, String owner, long customers, long orders, String[] scopes, boolean ordersLimited) {
+        return pool.withTransaction(connection -> held(connection.preparedQuery(
+                        "UPDATE sync_runs SET customers_total = $3, orders_total = $4 WHERE id = $1 AND " + OWNED)
+                .execute(Tuple.of(run, owner, customers, orders)), run)
                 .chain(() -> connection.preparedQuery("UPDATE shops SET access_scopes = $2, orders_limited_to_60_days = $3 "
                                 + "WHERE shop_domain = (SELECT shop_domain FROM sync_runs WHERE id = $1)")
                         .execute(Tuple.of(run, scopes, ordersLimited)))
                 .replaceWithVoid());
     }
 
-    public Uni<Void> phase(UUID run, String phase) {
-        return pool.preparedQuery("UPDATE sync_runs SET phase = $2 WHERE id = $1").execute(Tuple.of(run, phase)).replaceWithVoid();
+    public Uni<Void> phase(UUID run, String owner, String phase) {
+        return held(pool.preparedQuery("UPDATE sync_runs SET phase = $3 WHERE id = $1 AND " + OWNED).execute(Tuple.of(run, owner, phase)), run);
     }
 
-    public Uni<SyncOperation> operation(UUID run, Resource resource) {
-        return pool.preparedQuery("INSERT INTO sync_operations (run_id, resource) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(run, resource.field()))
+    /** The run's operation for the resource (created, with its checkpoint at the start, the first time it is asked for). */
+    public Uni<SyncOperation> operation(UUID run, String owner, Resource resource) {
+        return pool.preparedQuery("INSERT INTO sync_operations (run_id, resource) SELECT $1, $3 WHERE EXISTS "
+                        + "(SELECT 1 FROM sync_runs WHERE id = $1 AND " + OWNED + ") ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(run, owner, resource.field()))
                 .chain(() -> pool.preparedQuery("SELECT * FROM sync_operations WHERE run_id = $1 AND resource = $2")
                         .execute(Tuple.of(run, resource.field())))
-                .map(rows -> SyncOperation.from(rows.iterator().next()));
-    }
-
-    /** Records a new bulk operation of the run (its file starts at line 0). */
-    public Uni<Void> operationStarted(UUID run, Resource resource, String bulkOperationId) {
-        return pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $3, status = 'CREATED', url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0 WHERE run_id = $1 AND resource = $2")
-                .execute(Tuple.of(run, resource.field(), bulkOperationId)).replaceWithVoid();
-    }
-
-    public Uni<Void> operationStatus(UUID run, Resource resource, String status, String url, String partialDataUrl) {
-        return pool.preparedQuery("UPDATE sync_operations SET status = $3, url = $4, partial_data_url = $5 WHERE run_id = $1 AND resource = $2")
-                .execute(Tuple.of(run, resource.field(), status, url, partialDataUrl)).replaceWithVoid();
-    }
-
-    /** The operation's results are gone or failed: a replacement will export from the cursor. */
-    public Uni<Void> operationAbandoned(UUID run, Resource resource) {
-        return pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1 WHERE run_id = $1 AND resource = $2")
-                .execute(Tuple.of(run, resource.field())).replaceWithVoid();
-    }
-
-    public Uni<Void> operationCompleted(UUID run, Resource resource) {
-        return pool.preparedQuery("UPDATE sync_operations SET completed = true WHERE run_id = $1 AND resource = $2")
-                .execute(Tuple.of(run, resource.field())).replaceWithVoid();
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new LeaseLostException(run);
+                    }
+                    return SyncOperation.from(rows.iterator().next());
+                });
     }
 
     /**
-     * Ends a run successfully: the shop's cursors move to the latest updated_at applied, the first success sets the
-     * cutover (and marks older orders historical), and a full sync soft-deletes the customers its export lacked (and
-     * restores those it had, if they were deleted before it started).
+     * Records a new bulk operation of the run (its file starts at line 0) and when Shopify created it, by Shopify's
+     * clock: the first of a run's exports bounds what its full-sync sweep may delete.
      */
-    public Uni<SyncRun> succeeded(UUID run, String summary) {
+    public Uni<Void> operationStarted(UUID run, String owner, Resource resource, String bulkOperationId, OffsetDateTime createdAt) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $4, status = 'CREATED', url = NULL, "
+                        + "partial_data_url = NULL, lines_applied = 0, first_export_created_at = COALESCE(first_export_created_at, $5) "
+                        + "WHERE run_id = $1 AND resource = $3 AND " + RUN_OWNED)
+                .execute(Tuple.of(run, owner, resource.field(), bulkOperationId, createdAt)), run);
+    }
+
+    public Uni<Void> operationStatus(UUID run, String owner, Resource resource, String status, String url, String partialDataUrl) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET status = $4, url = $5, partial_data_url = $6 "
+                        + "WHERE run_id = $1 AND resource = $3 AND " + RUN_OWNED)
+                .execute(Tuple.tuple().addUUID(run).addString(owner).addString(resource.field()).addString(status).addString(url)
+                        .addString(partialDataUrl)), run);
+    }
+
+    /** The operation's results are gone or failed: a replacement will export from the cursor. */
+    public Uni<Void> operationAbandoned(UUID run, String owner, Resource resource) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
+                        + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1 WHERE run_id = $1 AND resource = $3 AND "
+                        + RUN_OWNED)
+                .execute(Tuple.of(run, owner, resource.field())), run);
+    }
+
+    public Uni<Void> operationCompleted(UUID run, String owner, Resource resource) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET completed = true WHERE run_id = $1 AND resource = $3 AND " + RUN_OWNED)
+                .execute(Tuple.of(run, owner, resource.field())), run);
+    }
+
+    /**
+     * Ends a run successfully, once and only by the replica holding it: the shop's cursors move to the latest updated_at
+     * applied, the first success sets the cutover (and marks older orders historical), and a full sync soft-deletes the
+     * customers its export lacked (and restores those it had, if they were deleted before it started). The sweep keeps
+     * every customer Shopify created after the run's first export began, by Shopify's clock: such a customer may be
+     * missing from the export and still exist.
+     *
+     * @throws LeaseLostException when the run is not this replica's to end (ended already, or taken over)
+     */
+    public Uni<SyncRun> succeeded(UUID run, String owner, String summary) {
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "UPDATE sync_runs SET state = 'succeeded', phase = 'done', finished_at = now(), summary = $2, lease_owner = NULL "
-                                + "WHERE id = $1 RETURNING " + SyncRun.COLUMNS).execute(Tuple.of(run, summary))
-                .map(rows -> SyncRun.from(rows.iterator().next()))
+                        "UPDATE sync_runs SET state = 'succeeded', phase = 'done', finished_at = now(), summary = $3, lease_owner = NULL "
+                                + "WHERE id = $1 AND " + OWNED + " RETURNING " + SyncRun.COLUMNS).execute(Tuple.of(run, owner, summary))
+                .map(rows -> first(rows).orElseThrow(() -> new LeaseLostException(run)))
                 .call(done -> connection.preparedQuery("UPDATE shops s SET "
                                 + "customers_cursor = GREATEST(s.customers_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
                                 + "orders_cursor = GREATEST(s.orders_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
@@ -174,21 +211,48 @@ public class SyncRunStore {
                 .call(done -> connection.preparedQuery("UPDATE orders SET historical = true WHERE shop_domain = $1 AND NOT historical "
                                 + "AND shopify_created_at < (SELECT sync_started_at FROM shops WHERE shop_domain = $1)")
                         .execute(Tuple.of(done.shopDomain())))
-                .call(done -> !done.mode().equals(SyncRun.FULL) ? Uni.createFrom().voidItem() : connection.preparedQuery(
-                                "UPDATE customers c SET deleted_at = now(), last_synced_at = now() WHERE c.shop_domain = $2 AND c.deleted_at IS NULL "
-                                        + "AND c.shopify_created_at < $3 AND NOT EXISTS (SELECT 1 FROM sync_seen_customers s WHERE s.run_id = $1 AND s.shopify_id = c.shopify_id)")
-                        .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC)))
-                        .chain(() -> connection.preparedQuery("UPDATE customers c SET deleted_at = NULL, last_synced_at = now() FROM sync_seen_customers s "
-                                        + "WHERE s.run_id = $1 AND c.shop_domain = $2 AND c.shopify_id = s.shopify_id AND c.deleted_at < $3")
-                                .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC))))
-                        .chain(() -> connection.preparedQuery("DELETE FROM sync_seen_customers WHERE run_id = $1").execute(Tuple.of(run)))
-                        .replaceWithVoid()));
+                .call(done -> !done.mode().equals(SyncRun.FULL) ? Uni.createFrom().voidItem() : sweep(connection, done)));
     }
 
-    /** Ends a run as failed, with the reason the status shows; its checkpoints stay for the resume. */
-    public Uni<Void> failed(UUID run, String reason) {
-        return pool.preparedQuery("UPDATE sync_runs SET state = 'failed', finished_at = now(), failure_reason = $2, lease_owner = NULL WHERE id = $1")
-                .execute(Tuple.of(run, reason)).replaceWithVoid();
+    private static final String FIRST_CUSTOMERS_EXPORT = "(SELECT first_export_created_at FROM sync_operations WHERE run_id = $1 "
+            + "AND resource = 'customers')";
+
+    private static Uni<Void> sweep(SqlConnection connection, SyncRun done) {
+        return connection.preparedQuery("UPDATE customers c SET deleted_at = now(), last_synced_at = now() WHERE c.shop_domain = $2 "
+                        + "AND c.deleted_at IS NULL AND c.shopify_created_at < " + FIRST_CUSTOMERS_EXPORT
+                        + " AND NOT EXISTS (SELECT 1 FROM sync_seen_customers s WHERE s.run_id = $1 AND s.shopify_id = c.shopify_id)")
+                .execute(Tuple.of(done.id(), done.shopDomain()))
+                .chain(() -> connection.preparedQuery("UPDATE customers c SET deleted_at = NULL, last_synced_at = now() FROM sync_seen_customers s "
+                                + "WHERE s.run_id = $1 AND c.shop_domain = $2 AND c.shopify_id = s.shopify_id AND c.deleted_at < "
+                                + FIRST_CUSTOMERS_EXPORT)
+                        .execute(Tuple.of(done.id(), done.shopDomain())))
+                .chain(() -> connection.preparedQuery("DELETE FROM sync_seen_customers WHERE run_id = $1").execute(Tuple.of(done.id())))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Ends a run as failed, with the reason the status shows; its checkpoints stay for the resume. Only the replica
+     * holding the run ends it; for any other this changes nothing.
+     */
+    public Uni<Void> failed(UUID run, String owner, String reason) {
+        return pool.preparedQuery("UPDATE sync_runs SET state = 'failed', finished_at = now(), failure_reason = $3, lease_owner = NULL "
+                        + "WHERE id = $1 AND " + OWNED)
+                .execute(Tuple.of(run, owner, reason)).replaceWithVoid();
+    }
+
+    /** A run's own row: still running and leased by {@code $2} (the run's id is {@code $1}). */
+    private static final String OWNED = "state = 'running' AND lease_owner = $2";
+    /** An operation's run ({@code $1}) is still running and leased by {@code $2}. */
+    private static final String RUN_OWNED = "EXISTS (SELECT 1 FROM sync_runs WHERE id = $1 AND " + OWNED + ")";
+
+    /** An update that only the run's holder may make: none made means the lease is gone. */
+    private static Uni<Void> held(Uni<RowSet<Row>> update, UUID run) {
+        return update.map(rows -> {
+            if (rows.rowCount() == 0) {
+                throw new LeaseLostException(run);
+            }
+            return null;
+        });
     }
 
     private static Uni<Optional<SyncRun>> latest(SqlConnection connection, String shop) {

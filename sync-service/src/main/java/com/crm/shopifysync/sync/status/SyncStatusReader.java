@@ -49,9 +49,9 @@ public class SyncStatusReader {
         }
         String state;
         String reason = null;
-        if (latest.map(run -> run.state().equals(SyncRun.RUNNING)).orElse(false)) {
+        if (latest.map(run -> run.state() == SyncRun.State.RUNNING).orElse(false)) {
             state = SyncStatus.RUNNING;
-        } else if (latest.map(run -> run.state().equals(SyncRun.FAILED)).orElse(false)) {
+        } else if (latest.map(run -> run.state() == SyncRun.State.FAILED).orElse(false)) {
             state = SyncStatus.ERROR;
             reason = "The last sync failed: " + latest.get().failureReason();
         } else if (lastSuccess == null) {

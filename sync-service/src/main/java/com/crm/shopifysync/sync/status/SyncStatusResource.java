@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.status;
 
+import com.crm.shopifysync.model.ShopDomains;
 import com.crm.shopifysync.sync.api.AdminApiAuthentication;
 import com.crm.shopifysync.sync.bulk.SyncRun;
 import com.crm.shopifysync.sync.bulk.SyncRunStore;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -45,7 +45,7 @@ public class SyncStatusResource {
 
     @GET
     public Uni<SyncStatus> status(@RestPath String shop) {
-        return statuses.read(shop.toLowerCase(Locale.ROOT));
+        return statuses.read(ShopDomains.normalize(shop));
     }
 
     /**
@@ -56,7 +56,7 @@ public class SyncStatusResource {
     @Path("/tickets")
     @NonBlocking
     public Response ticket(@RestPath String shop, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        String shopDomain = shop.toLowerCase(Locale.ROOT);
+        String shopDomain = ShopDomains.normalize(shop);
         if (shopify.shop(shopDomain).isEmpty()) {
             return Response.status(404).entity(Map.of("error", "unknown shop " + shopDomain)).build();
         }
@@ -69,12 +69,12 @@ public class SyncStatusResource {
 
     @POST
     public Uni<Response> syncNow(@RestPath String shop, @RestQuery String mode) {
-        String shopDomain = shop.toLowerCase(Locale.ROOT);
+        String shopDomain = ShopDomains.normalize(shop);
         if (mode != null && !mode.equals(SyncRun.FULL) && !mode.equals(SyncRun.INCREMENTAL)) {
             return Uni.createFrom().item(Response.status(400).entity(Map.of("error", "mode must be incremental or full")).build());
         }
         return runner.start(shopDomain, SyncRun.FULL.equals(mode)).map(started -> started.run()
-                        .map(run -> Response.accepted(Map.of("runId", run.id().toString(), "mode", run.mode(), "state", run.state())).build())
+                        .map(run -> Response.accepted(Map.of("runId", run.id().toString(), "mode", run.mode(), "state", run.state().value())).build())
                         .orElseGet(() -> {
                             SyncRun running = started.alreadyRunning().orElseThrow();
                             return Response.status(409).entity(Map.of("error", "a sync of " + shopDomain + " is already running",

@@ -23,12 +23,12 @@ class BulkFileReaderTest {
     private static final String ORDERS = new String(Fixtures.bulk("orders-lineitems.jsonl"), StandardCharsets.UTF_8);
 
     /** Records every batch; line items it is asked to attach late join as if their order held this export's version. */
-    private static final class RecordingWriter implements Function<BulkBatch, Set<Long>> {
+    private static final class RecordingWriter implements Function<BulkBatch, BulkWriter.Applied> {
         final List<BulkBatch> batches = new ArrayList<>();
         final Set<Long> ordersWritten = new HashSet<>();
 
         @Override
-        public synchronized Set<Long> apply(BulkBatch batch) {
+        public synchronized BulkWriter.Applied apply(BulkBatch batch) {
             batches.add(batch);
             batch.rows().forEach(row -> ordersWritten.add(row.shopifyId()));
             Set<Long> attached = new HashSet<>();
@@ -37,7 +37,7 @@ class BulkFileReaderTest {
                     items.forEach(item -> attached.add(item.shopifyId()));
                 }
             });
-            return attached;
+            return new BulkWriter.Applied(attached, 0, 0);
         }
 
         long lineItemsWith(BulkBatch batch) {
@@ -47,7 +47,7 @@ class BulkFileReaderTest {
 
     private static BulkFileReader reader(RecordingWriter writer, int batchLines) {
         return new BulkFileReader(UUID.randomUUID(), "test", "hcdev.myshopify.com", BulkQueries.Resource.ORDERS,
-                "gid://shopify/BulkOperation/1", false, batchLines, writer);
+                "gid://shopify/BulkOperation/1", java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"), false, batchLines, writer);
     }
 
     @Test

@@ -48,6 +48,11 @@ final class ShopAssertions {
         return request.post("/api/shops/" + shop + "/sync").then().statusCode(202).extract().jsonPath().getString("runId");
     }
 
+    /** Presses Sync Now and returns the answer, whatever it is. */
+    static io.restassured.response.Response postSyncNow(String shop) {
+        return given().auth().oauth2(TOKEN).post("/api/shops/" + shop + "/sync");
+    }
+
     /** Waits for the run to end and returns the final status. */
     static JsonPath awaitEnded(String shop, String runId, Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {

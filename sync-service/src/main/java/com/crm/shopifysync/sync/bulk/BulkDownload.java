@@ -1,0 +1,78 @@
+package com.crm.shopifysync.sync.bulk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Streams a bulk operation's result file into a {@link BulkFileReader} from the first line not yet applied, again
+ * after a broken or stalled connection. A connection that delivers no byte for {@code sync.bulk.download-idle-timeout}
+ * is given up and the file continued from its checkpoint: without that bound, a storage node that stops sending would
+ * hold the sync (and its lease) forever.
+ *
+ * <p>{@link HttpURLConnection} because its read timeout bounds every read of the body; {@code java.net.http}'s request
+ * timeout ends once the headers have arrived.
+ */
+final class BulkDownload {
+
+    private static final Logger LOG = Logger.getLogger(BulkDownload.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Reads the file from the line after the given checkpoint. */
+    interface Reader {
+        BulkFileReader.Outcome read(InputStream body, long skipLines) throws IOException;
+    }
+
+    private final BulkSyncConfig config;
+
+    BulkDownload(BulkSyncConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param checkpoint the lines of the file durably applied, read again before every attempt
+     * @return false when the URL expired (the results are gone; the caller exports again from the cursor)
+     */
+    boolean apply(String what, String url, java.util.function.LongSupplier checkpoint, Reader reader) {
+        String lastFailure = null;
+        for (int attempt = 1; attempt <= config.downloadAttempts(); attempt++) {
+            long skip = checkpoint.getAsLong();
+            HttpURLConnection connection = null;
+            try {
+                connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+                connection.setReadTimeout((int) config.downloadIdleTimeout().toMillis());
+                connection.setInstanceFollowRedirects(true);
+                int status = connection.getResponseCode();
+                if (status == 400 || status == 403 || status == 404 || status == 410) {
+                    LOG.warnf("the %s file is no longer available (HTTP %d)", what, status);
+                    return false;
+                }
+                if (status != 200) {
+                    lastFailure = "HTTP " + status;
+                } else {
+                    try (InputStream body = connection.getInputStream()) {
+                        BulkFileReader.Outcome outcome = reader.read(body, skip);
+                        if (outcome.orphanedLineItems() > 0) {
+                            LOG.warnf("%d line items of the %s file never met their order (it was not exported or a newer version "
+                                    + "replaced it)", outcome.orphanedLineItems(), what);
+                        }
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                lastFailure = "download broke: " + e;
+                LOG.warnf("the %s download broke or stalled at attempt %d; continuing from the checkpoint: %s", what, attempt, e);
+            } finally {
+                if (connection != null) {
+                    connection.disconnect();
+                }
+            }
+            Pause.sleep(config.retryBackoff().multipliedBy(attempt));
+        }
+        throw new ShopifyCallFailed("the " + what + " download failed " + config.downloadAttempts() + " times; last: " + lastFailure, false);
+    }
+}

@@ -1,0 +1,135 @@
+package com.crm.shopifysync.sync.bulk;
+
+import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * What a sync asks of one shop's Admin API, read into plain values: its counts and scopes, a bulk export started, an
+ * export waited for. Blocking, on the sync's worker thread; GraphQL documents are in {@link BulkQueries}.
+ */
+final class ShopifyBulkOperations {
+
+    private static final Logger LOG = Logger.getLogger(ShopifyBulkOperations.class);
+    private static final Set<String> UNFINISHED = Set.of("CREATED", "RUNNING", "CANCELING");
+
+    /** The shop's totals for a sync's filters, and whether the installation may read orders older than 60 days. */
+    record Counts(long customers, long orders, String[] scopes, boolean ordersLimitedTo60Days) {
+    }
+
+    /** A bulk operation Shopify created, and when by its own clock. */
+    record Created(String id, OffsetDateTime createdAt) {
+    }
+
+    /**
+     * A bulk operation that ended: its status, error code (if it failed), result URLs, and when Shopify created it (by
+     * Shopify's clock: what its rows hold was observed then, or later).
+     */
+    record Finished(String status, String errorCode, String url, String partialDataUrl, OffsetDateTime createdAt) {
+
+        boolean completed() {
+            return status.equals("COMPLETED");
+        }
+
+        boolean accessDenied() {
+            return "ACCESS_DENIED".equals(errorCode);
+        }
+    }
+
+    private final ShopifyAdminClient client;
+    private final BulkSyncConfig config;
+
+    ShopifyBulkOperations(ShopifyAdminClient client, BulkSyncConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    Counts counts(Instant customersSince, Instant ordersSince) {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put("customerQuery", BulkQueries.searchSince(customersSince));
+        variables.put("orderQuery", BulkQueries.searchSince(ordersSince));
+        JsonObject data = client.call(BulkQueries.COUNTS_AND_SCOPES, variables, 3);
+        long customers = data.getJsonObject("customersCount").getJsonNumber("count").longValue();
+        long orders = data.getJsonObject("ordersCount").getJsonNumber("count").longValue();
+        JsonArray scopes = data.getJsonObject("currentAppInstallation").getJsonArray("accessScopes");
+        String[] handles = scopes.stream().map(scope -> ((JsonObject) scope).getString("handle")).toArray(String[]::new);
+        return new Counts(customers, orders, handles, !List.of(handles).contains("read_all_orders"));
+    }
+
+    /** Starts a bulk export; "already in progress" is back-pressure: wait and ask again. */
+    Created start(Resource resource, Instant since) {
+        Duration wait = config.pollInitial();
+        for (int attempt = 1; ; attempt++) {
+            JsonObject payload = client.call(BulkQueries.RUN_QUERY, Map.of("query", BulkQueries.export(resource, since),
+                    "groupObjects", config.groupObjects() && resource.hasChildren()), 10).getJsonObject("bulkOperationRunQuery");
+            JsonArray userErrors = payload.getJsonArray("userErrors");
+            if (userErrors.isEmpty()) {
+                JsonObject operation = payload.getJsonObject("bulkOperation");
+                return new Created(operation.getString("id"), Optional.ofNullable(text(operation, "createdAt"))
+                        .map(OffsetDateTime::parse).orElse(null));
+            }
+            String message = userErrors.stream().map(error -> text((JsonObject) error, "message")).filter(m -> m != null && !m.isBlank())
+                    .findFirst().orElse("unknown error");
+            String code = text((JsonObject) userErrors.get(userErrors.size() - 1), "code");
+            boolean busy = message.contains("already in progress") || "OPERATION_IN_PROGRESS".equals(code) || "LIMIT_REACHED".equals(code);
+            if (!busy) {
+                throw new ShopifyCallFailed("Shopify refused the " + resource.field() + " export: " + message, true);
+            }
+            if (attempt >= config.callAttempts() * 4) {
+                throw new ShopifyCallFailed("Shopify kept another bulk operation in progress: " + message, false);
+            }
+            LOG.infof("bulk operation slot of the shop busy (%s); waiting %s", message, wait);
+            Pause.sleep(wait);
+            wait = min(wait.multipliedBy(2), config.pollMaximum());
+        }
+    }
+
+    /**
+     * Polls the operation until it ends, with backoff; {@code signal} (notified by the bulk_operations/finish webhook)
+     * cuts a wait short.
+     */
+    Finished awaitFinished(String id, Object signal) {
+        Duration wait = config.pollInitial();
+        try {
+            while (true) {
+                JsonObject node = client.call(BulkQueries.POLL, Map.of("id", id), 1).getJsonObject("node");
+                if (node == null || node.isNull("status")) {
+                    // Gone (another shop's id, or purged): nothing to wait for; export again.
+                    return new Finished("EXPIRED", null, null, null, null);
+                }
+                String status = node.getString("status");
+                if (!UNFINISHED.contains(status)) {
+                    return new Finished(status, text(node, "errorCode"), text(node, "url"), text(node, "partialDataUrl"),
+                            Optional.ofNullable(text(node, "createdAt")).map(OffsetDateTime::parse).orElse(null));
+                }
+                synchronized (signal) {
+                    signal.wait(wait.toMillis());
+                }
+                wait = min(wait.multipliedBy(2), config.pollMaximum());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShopifyCallFailed("interrupted", e);
+        }
+    }
+
+    private static String text(JsonObject object, String name) {
+        JsonValue value = object.get(name);
+        return value instanceof JsonString string ? string.getString() : null;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
