@@ -26,7 +26,7 @@ public record WebhookDelivery(
         Objects.requireNonNull(shopDomain, "shopDomain");
         Objects.requireNonNull(webhookId, "webhookId");
         Objects.requireNonNull(receivedAt, "receivedAt");
-        shopDomain = shopDomain.toLowerCase(java.util.Locale.ROOT);
+        shopDomain = ShopDomains.normalize(shopDomain);
         eventId = eventId.filter(id -> !id.isBlank());
         triggeredAt = triggeredAt.filter(at -> !at.isBlank());
         apiVersion = apiVersion.filter(version -> !version.isBlank());
@@ -40,8 +40,15 @@ public record WebhookDelivery(
         return eventId.map(id -> "event:" + id).orElse("webhook:" + webhookId);
     }
 
-    /** The resource family the topic is about: {@code customers} for {@code customers/update}. */
+    /**
+     * The resource family the topic is about: {@code customers} for {@code customers/update}, and for the topics that
+     * carry one part of a customer ({@code customer.tags_added}, {@code customers_email_marketing_consent/update}, …),
+     * so that all of one customer's events share a key.
+     */
     public String resource() {
+        if (topic.startsWith("customer.") || topic.startsWith("customers_")) {
+            return "customers";
+        }
         int slash = topic.indexOf('/');
         return slash < 0 ? topic : topic.substring(0, slash);
     }

@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.customer;
 
+import com.crm.shopifysync.model.ShopDomains;
 import com.crm.shopifysync.sync.api.PageOf;
 import com.crm.shopifysync.sync.store.ShopResourceKey;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -10,7 +11,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Locale;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -37,7 +37,7 @@ public class CustomerResource {
         if (!PageOf.isValid(page, size)) {
             return Uni.createFrom().item(RestResponse.status(RestResponse.Status.BAD_REQUEST));
         }
-        String shopDomain = shop.toLowerCase(Locale.ROOT);
+        String shopDomain = ShopDomains.normalize(shop);
         return customers.listByShop(shopDomain, includeDeleted, Page.of(page, size))
                 .chain(rows -> customers.countByShop(shopDomain, includeDeleted)
                         .map(total -> RestResponse.ok(new PageOf<>(rows.stream().map(CustomerView::of).toList(), page, size, total))));
@@ -47,7 +47,7 @@ public class CustomerResource {
     @Path("/{id}")
     @WithSession
     public Uni<RestResponse<CustomerView>> get(@RestPath String shop, @RestPath long id) {
-        return customers.findById(new ShopResourceKey(shop.toLowerCase(Locale.ROOT), id))
+        return customers.findById(new ShopResourceKey(ShopDomains.normalize(shop), id))
                 .map(entity -> entity == null ? RestResponse.<CustomerView>notFound() : RestResponse.ok(CustomerView.of(entity)));
     }
 }

@@ -5,7 +5,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code GET /api/shops}: the domains of the shops this CRM syncs (never their tokens). */
 @Path("/api/shops")
@@ -23,6 +22,6 @@ public class ShopResource {
 
     @GET
     public List<ShopView> shops() {
-        return shopify.shops().orElse(List.of()).stream().map(shop -> new ShopView(shop.domain().toLowerCase(Locale.ROOT))).toList();
+        return shopify.shops().orElse(List.of()).stream().map(shop -> new ShopView(shop.domain())).toList();
     }
 }

@@ -1,5 +1,7 @@
 package com.crm.shopifysync.sync.shop;
 
+import io.smallrye.config.WithConverter;
+import com.crm.shopifysync.model.ShopDomains;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
@@ -19,13 +21,15 @@ public interface ShopifyConfig {
 
     Optional<List<Shop>> shops();
 
-    /** The configured shop of this domain (domains compare without case, as Shopify's do). */
+    /** The configured shop of this (normalized) domain. */
     default Optional<Shop> shop(String domain) {
-        return shops().orElse(List.of()).stream().filter(shop -> shop.domain().equalsIgnoreCase(domain)).findFirst();
+        return shops().orElse(List.of()).stream().filter(shop -> shop.domain().equals(domain)).findFirst();
     }
 
     interface Shop {
 
+        /** Normalized as it is read ({@link ShopDomains}): a domain configured with capitals is the same shop. */
+        @WithConverter(ShopDomainConverter.class)
         String domain();
 
         Optional<String> adminUrl();

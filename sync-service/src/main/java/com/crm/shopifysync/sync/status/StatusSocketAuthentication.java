@@ -1,11 +1,11 @@
 package com.crm.shopifysync.sync.status;
 
+import com.crm.shopifysync.model.ShopDomains;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Refuses the status WebSocket's upgrade (401, before any frame) unless {@code ?ticket=} admits its shop. */
@@ -22,7 +22,7 @@ public class StatusSocketAuthentication implements HttpUpgradeCheck {
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         String shop = context.pathParam("shop");
         String ticket = context.httpRequest().getParam("ticket");
-        if (shop != null && tickets.admits(ticket, shop.toLowerCase(Locale.ROOT), Instant.now())) {
+        if (shop != null && tickets.admits(ticket, ShopDomains.normalize(shop), Instant.now())) {
             return CheckResult.permitUpgrade();
         }
         return CheckResult.rejectUpgrade(401, Map.of("WWW-Authenticate", List.of("Ticket")));

@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.status;
 
+import com.crm.shopifysync.model.ShopDomains;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -7,7 +8,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -48,7 +48,7 @@ public class SyncStatusChanges {
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> stopping ? -1L : RECONNECT_MILLIS);
         subscriber.channel(CHANNEL)
                 .subscribeHandler(listening -> broadcaster.changedAll())
-                .handler(shop -> broadcaster.changed(shop.toLowerCase(Locale.ROOT)));
+                .handler(shop -> broadcaster.changed(ShopDomains.normalize(shop)));
         connect();
     }
 

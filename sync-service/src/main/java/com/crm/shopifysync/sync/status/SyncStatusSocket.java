@@ -1,11 +1,11 @@
 package com.crm.shopifysync.sync.status;
 
+import com.crm.shopifysync.model.ShopDomains;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import java.util.Locale;
 
 /**
  * {@code /ws/shops/{shop}/sync?ticket=…}: a shop's {@link SyncStatus} as JSON text messages, the current one on
@@ -34,6 +34,6 @@ public class SyncStatusSocket {
     }
 
     private static String shop(WebSocketConnection connection) {
-        return connection.pathParam("shop").toLowerCase(Locale.ROOT);
+        return ShopDomains.normalize(connection.pathParam("shop"));
     }
 }
