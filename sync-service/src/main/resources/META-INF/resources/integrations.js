@@ -36,7 +36,9 @@
       ? page.items.map((letter) => `<tr>
           <td>${crm.escape(letter.topic)}</td><td>${crm.escape(letter.reason)}</td><td>${letter.attempts}</td>
           <td>${crm.escape(new Date(letter.lastFailedAt).toLocaleString())}</td>
-          <td><button type="button" data-replay="${crm.escape(letter.id)}">Replay<span class="visually-hidden"> ${crm.escape(letter.topic)} event ${crm.escape(letter.id)}</span></button></td></tr>`).join("")
+          <td>${letter.replayable
+            ? `<button type="button" data-replay="${crm.escape(letter.id)}">Replay<span class="visually-hidden"> ${crm.escape(letter.topic)} event ${crm.escape(letter.id)}</span></button>`
+            : `<span class="muted">Line ${crm.escape(letter.deliveryHeaders.line)}: read again by the next sync once fixed in Shopify</span>`}</td></tr>`).join("")
       : `<tr><td colspan="5" class="muted">No failed events.</td></tr>`;
     document.getElementById("replay-all").disabled = page.items.length === 0;
   }

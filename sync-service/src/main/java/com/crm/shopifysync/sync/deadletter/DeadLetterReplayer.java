@@ -8,7 +8,6 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -35,19 +34,48 @@ public class DeadLetterReplayer {
         this.metrics = metrics;
     }
 
-    /** Replays one dead letter of the shop; empty if the shop has no such dead letter. */
-    public Uni<Optional<DeadLetterEntity>> replay(String shopDomain, long id) {
-        return find(shopDomain, id).chain(found -> found.isEmpty() ? Uni.createFrom().item(found)
-                : replayOne(found.get()).map(Optional::of));
+    /** What became of a replay asked for. */
+    public record Replay(Result result, DeadLetterEntity letter) {
+
+        public enum Result { REPLAYED, NOT_FOUND, NOT_REPLAYABLE }
     }
 
-    /** Replays every dead letter of the shop still in state dead; returns how many. */
+    /** How many dead letters' ids a replay-all reads at a time; their payloads are read one at a time. */
+    private static final int IDS_PER_READ = 100;
+
+    /** Replays one dead letter of the shop. */
+    public Uni<Replay> replay(String shopDomain, long id) {
+        return find(shopDomain, id).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new Replay(Replay.Result.NOT_FOUND, null));
+            }
+            if (!DeadLetterView.isReplayable(found.get().topic)) {
+                return Uni.createFrom().item(new Replay(Replay.Result.NOT_REPLAYABLE, found.get()));
+            }
+            return replayOne(found.get()).map(letter -> new Replay(Replay.Result.REPLAYED, letter));
+        });
+    }
+
+    /**
+     * Replays every replayable dead letter of the shop still in state dead; returns how many. One payload (up to 5 MiB)
+     * is in memory at a time, however many there are.
+     */
     public Uni<Integer> replayAll(String shopDomain) {
-        return Panache.withSession(() -> deadLetters.deadOfShop(shopDomain))
-                .chain(letters -> Multi.createFrom().iterable(letters)
-                        .onItem().transformToUniAndConcatenate(this::replayOne)
-                        .collect().asList()
-                        .map(List::size));
+        return replayAllAfter(shopDomain, 0, 0);
+    }
+
+    private Uni<Integer> replayAllAfter(String shopDomain, long afterId, int replayedSoFar) {
+        return Panache.withSession(() -> deadLetters.replayableIds(shopDomain, afterId, IDS_PER_READ)).chain(ids -> {
+            if (ids.isEmpty()) {
+                return Uni.createFrom().item(replayedSoFar);
+            }
+            return Multi.createFrom().iterable(ids)
+                    .onItem().transformToUniAndConcatenate(id -> find(shopDomain, id)
+                            .chain(found -> found.filter(letter -> DeadLetterEntity.DEAD.equals(letter.state))
+                                    .map(letter -> replayOne(letter).replaceWith(1)).orElse(Uni.createFrom().item(0))))
+                    .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))
+                    .chain(replayed -> replayAllAfter(shopDomain, ids.get(ids.size() - 1), replayedSoFar + replayed));
+        });
     }
 
     /**

@@ -3,8 +3,6 @@ package com.crm.shopifysync.sync.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -51,20 +49,37 @@ public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEnt
                 .replaceWithVoid());
     }
 
-    public Uni<List<DeadLetterEntity>> listByShop(String shopDomain, String state, Page page) {
-        Sort newestFirst = Sort.by("lastFailedAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending);
-        return "all".equals(state)
-                ? find("shopDomain", newestFirst, shopDomain).page(page).list()
-                : find("shopDomain = ?1 and state = ?2", newestFirst, shopDomain, state).page(page).list();
+    /** At most this much of each payload is listed; the whole payload is one dead letter's own resource. */
+    public static final int LISTED_PAYLOAD_BYTES = 64 * 1024;
+
+    private static final String LIST = "SELECT id, shop_domain, topic, event_id, webhook_id, reason, exception, attempts, "
+            + "original_position, first_failed_at, last_failed_at, state, state_changed_at, CAST(delivery_headers AS text), "
+            + "substring(payload FROM 1 FOR " + LISTED_PAYLOAD_BYTES + "), octet_length(payload) FROM dead_letters "
+            + "WHERE shop_domain = :shop AND (:state = 'all' OR state = :state) ORDER BY last_failed_at DESC, id DESC "
+            + "LIMIT :size OFFSET :offset";
+
+    /**
+     * A page of the shop's dead letters, newest first, each with at most {@link #LISTED_PAYLOAD_BYTES} of its payload: a
+     * page of letters of up to 5 MiB each would otherwise be read into memory whole.
+     */
+    public Uni<List<DeadLetterView>> listByShop(String shopDomain, String state, int page, int size) {
+        return getSession().chain(session -> session.createNativeQuery(LIST, Object[].class)
+                .setParameter("shop", shopDomain).setParameter("state", state).setParameter("size", size)
+                .setParameter("offset", (long) page * size).getResultList())
+                .map(rows -> rows.stream().map(DeadLetterView::of).toList());
+    }
+
+    /** The ids of the shop's dead letters a replay can send again (webhooks in state dead), after {@code afterId}, in order. */
+    public Uni<List<Long>> replayableIds(String shopDomain, long afterId, int limit) {
+        return getSession().chain(session -> session.createNativeQuery("SELECT id FROM dead_letters WHERE shop_domain = :shop "
+                        + "AND state = 'dead' AND topic NOT LIKE 'bulk/%' AND id > :after ORDER BY id LIMIT :limit", Long.class)
+                .setParameter("shop", shopDomain).setParameter("after", afterId).setParameter("limit", limit).getResultList());
     }
 
     public Uni<Long> countByShop(String shopDomain, String state) {
         return "all".equals(state) ? count("shopDomain", shopDomain) : count("shopDomain = ?1 and state = ?2", shopDomain, state);
     }
 
-    public Uni<List<DeadLetterEntity>> deadOfShop(String shopDomain) {
-        return list("shopDomain = ?1 and state = ?2", Sort.by("id"), shopDomain, DeadLetterEntity.DEAD);
-    }
 
     private static String json(DeadLetter letter) {
         try {

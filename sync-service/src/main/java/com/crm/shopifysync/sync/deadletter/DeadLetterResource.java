@@ -1,8 +1,8 @@
 package com.crm.shopifysync.sync.deadletter;
 
+import com.crm.shopifysync.model.ShopDomains;
 import com.crm.shopifysync.sync.api.PageOf;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Page;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -10,7 +10,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestPath;
@@ -53,18 +52,34 @@ public class DeadLetterResource {
             return Uni.createFrom().item(RestResponse.status(RestResponse.Status.BAD_REQUEST));
         }
         String shopDomain = normalized(shop);
-        return deadLetters.listByShop(shopDomain, state, Page.of(page, size))
+        return deadLetters.listByShop(shopDomain, state, page, size)
                 .chain(rows -> deadLetters.countByShop(shopDomain, state)
-                        .map(total -> RestResponse.ok(new PageOf<>(rows.stream().map(DeadLetterView::of).toList(), page, size, total))));
+                        .map(total -> RestResponse.ok(new PageOf<>(rows, page, size, total))));
     }
 
-    /** Republishes the original event; 202 with the dead letter, now replayed. Replaying again is harmless. */
+    /** The payload exactly as Shopify sent it (lists carry at most its first 64 KiB). */
+    @GET
+    @Path("/{id}/payload")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @WithSession
+    public Uni<RestResponse<byte[]>> payload(@RestPath String shop, @RestPath long id) {
+        return deadLetters.findById(id).map(letter -> letter == null || !letter.shopDomain.equals(normalized(shop))
+                ? RestResponse.<byte[]>notFound() : RestResponse.ok(letter.payload));
+    }
+
+    /**
+     * Republishes the original event; 202 with the dead letter, now replayed. Replaying again is harmless. 409 for a
+     * quarantined bulk row: it is no webhook (the next sync reads it again once it is fixed in Shopify).
+     */
     @POST
     @Path("/{id}/replay")
-    public Uni<RestResponse<DeadLetterView>> replay(@RestPath String shop, @RestPath long id) {
-        return replayer.replay(normalized(shop), id).map(found -> found
-                .map(letter -> RestResponse.status(RestResponse.Status.ACCEPTED, DeadLetterView.of(letter)))
-                .orElseGet(RestResponse::notFound));
+    public Uni<RestResponse<?>> replay(@RestPath String shop, @RestPath long id) {
+        return replayer.replay(normalized(shop), id).map(outcome -> switch (outcome.result()) {
+            case REPLAYED -> RestResponse.status(RestResponse.Status.ACCEPTED, DeadLetterView.of(outcome.letter()));
+            case NOT_REPLAYABLE -> RestResponse.status(RestResponse.Status.CONFLICT, Map.of("error",
+                    "a quarantined bulk row is not a webhook: it is read again by the next sync once it is fixed in Shopify"));
+            case NOT_FOUND -> RestResponse.notFound();
+        });
     }
 
     /** Republishes every dead letter of the shop in state dead: {@code {"replayed": n}}. */
@@ -84,6 +99,6 @@ public class DeadLetterResource {
     }
 
     private static String normalized(String shop) {
-        return shop.toLowerCase(Locale.ROOT);
+        return ShopDomains.normalize(shop);
     }
 }
