@@ -35,12 +35,14 @@ public final class ResourceIds {
 
     /**
      * The resource id of a webhook body, read by streaming over its top-level fields only: the numeric
-     * id of {@code admin_graphql_api_id} when present (exact), otherwise {@code id}. Empty for a body
-     * that is not a JSON object or carries neither; never throws, since the gateway must accept
-     * whatever bytes Shopify signed.
+     * id of {@code admin_graphql_api_id} (or of {@code customerId}, in the customer topics that carry only that GID)
+     * when present (exact), otherwise {@code id}, otherwise {@code customer_id} (the email consent topic). Empty for
+     * a body that is not a JSON object or carries none; never throws, since the gateway must accept whatever bytes
+     * Shopify signed.
      */
     public static Optional<String> topLevelId(byte[] body) {
         String plainId = null;
+        String customerId = null;
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
@@ -48,13 +50,15 @@ public final class ResourceIds {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if ("admin_graphql_api_id".equals(field) && value == JsonToken.VALUE_STRING) {
+                if (("admin_graphql_api_id".equals(field) || "customerId".equals(field)) && value == JsonToken.VALUE_STRING) {
                     Optional<Long> exact = fromGid(parser.getText());
                     if (exact.isPresent()) {
                         return exact.map(String::valueOf);
                     }
                 } else if ("id".equals(field) && (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_STRING)) {
                     plainId = parser.getText();
+                } else if ("customer_id".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                    customerId = parser.getText();
                 } else {
                     parser.skipChildren();
                 }
@@ -62,6 +66,6 @@ public final class ResourceIds {
         } catch (IOException malformed) {
             // fall through: a malformed tail still leaves an id read before it usable
         }
-        return Optional.ofNullable(plainId);
+        return Optional.ofNullable(plainId != null ? plainId : customerId);
     }
 }

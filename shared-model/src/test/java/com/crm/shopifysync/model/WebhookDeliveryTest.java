@@ -61,6 +61,24 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void theTopicsCarryingOnePartOfACustomerShareTheCustomersKey() {
+        // the shapes of Shopify's reference: a GID (customerId), a numeric customer_id, or the customer's own id
+        byte[] tags = "{\"customerId\": \"gid://shopify/Customer/706405506930370084\", \"tags\": [\"vip\"]}".getBytes(StandardCharsets.UTF_8);
+        byte[] emailConsent = "{\"customer_id\": 706405506930370084, \"email_address\": \"bob@biller.com\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] smsConsent = "{\"id\": 706405506930370084, \"phone\": null}".getBytes(StandardCharsets.UTF_8);
+        byte[] update = "{\"id\": 706405506930370084, \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        String key = "a.myshopify.com/customers/706405506930370084";
+
+        assertThat(delivery("customers/update", "a.myshopify.com", Optional.empty()).recordKey(update)).isEqualTo(key);
+        assertThat(delivery("customer.tags_added", "a.myshopify.com", Optional.empty()).recordKey(tags)).isEqualTo(key);
+        assertThat(delivery("customers/purchasing_summary", "a.myshopify.com", Optional.empty()).recordKey(tags)).isEqualTo(key);
+        assertThat(delivery("customers_email_marketing_consent/update", "a.myshopify.com", Optional.empty()).recordKey(emailConsent))
+                .isEqualTo(key);
+        assertThat(delivery("customers_marketing_consent/update", "a.myshopify.com", Optional.empty()).recordKey(smsConsent)).isEqualTo(key);
+    }
+
+    @Test
     void bodyWithoutIdIsKeyedByItsDelivery() {
         byte[] malformed = "{\"id\": 12, \"broken".getBytes(StandardCharsets.UTF_8);
         WebhookDelivery delivery = delivery("orders/create", "a.myshopify.com", Optional.empty());

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * What the CRM's database holds of a shop, compared with what the simulated Shopify holds: every active customer
- * and every visible order with its line item count. Returns the differences (none when the stores agree).
+ * (whose record arrived: not a placeholder of a partial event) and every active visible order with its line item count. Returns the differences (none when the stores agree).
  */
 public final class StoreComparison {
 
@@ -49,7 +49,7 @@ public final class StoreComparison {
     public static Map<Long, CustomerFacts> customers(Connection connection, String shop) throws SQLException {
         Map<Long, CustomerFacts> rows = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT shopify_id, email, first_name, last_name, "
-                + "shopify_updated_at FROM customers WHERE shop_domain = ? AND deleted_at IS NULL")) {
+                + "shopify_updated_at FROM customers WHERE shop_domain = ? AND deleted_at IS NULL AND shopify_updated_at IS NOT NULL")) {
             statement.setString(1, shop);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
@@ -65,7 +65,7 @@ public final class StoreComparison {
         Map<Long, OrderFacts> rows = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT o.shopify_id, o.shopify_updated_at, o.total_price, "
                 + "o.customer_shopify_id, (SELECT count(*) FROM order_line_items li WHERE li.shop_domain = o.shop_domain "
-                + "AND li.order_shopify_id = o.shopify_id) FROM orders o WHERE o.shop_domain = ?")) {
+                + "AND li.order_shopify_id = o.shopify_id) FROM orders o WHERE o.shop_domain = ? AND o.deleted_at IS NULL")) {
             statement.setString(1, shop);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {

@@ -63,6 +63,8 @@ public class OrderEntity extends PanacheEntityBase {
     @Column(name = "shopify_payload")
     public JsonNode shopifyPayload;
     public boolean historical;
+    @Column(name = "deleted_at")
+    public OffsetDateTime deletedAt;
     @Column(name = "last_synced_at")
     public OffsetDateTime lastSyncedAt;
     @Column(name = "crm_notes")

@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.order;
 
+import static com.crm.shopifysync.sync.store.ColumnOwnership.ORDER_FRESHNESS;
 import static com.crm.shopifysync.sync.store.ColumnOwnership.ORDER_SHOPIFY_OWNED;
 
 import com.crm.shopifysync.sync.shopify.ShopifyOrder;
@@ -43,8 +44,27 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
             + "variant_title = EXCLUDED.variant_title, sku = EXCLUDED.sku, vendor = EXCLUDED.vendor, quantity = EXCLUDED.quantity, "
             + "price = EXCLUDED.price, total_discount = EXCLUDED.total_discount";
 
-    private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("orders", ORDER_SHOPIFY_OWNED,
+    /** What every order upsert writes: the Shopify-owned columns and when Shopify observed them. */
+    public static final List<Column> WRITTEN = java.util.stream.Stream.concat(ORDER_SHOPIFY_OWNED.stream(), ORDER_FRESHNESS.stream()).toList();
+
+    private static final LastWriteWinsUpsert UPSERT = new LastWriteWinsUpsert("orders", WRITTEN,
             List.of(new Column("line_items", "jsonb")), Optional.of(REPLACE_LINE_ITEMS));
+
+    private static final List<Column> DELETION = List.of(new Column("shopify_payload", "jsonb"),
+            new Column("shopify_payload_sha256", "text"), new Column("deleted_at", "timestamptz"));
+
+    /**
+     * orders/delete: the order is kept and flagged (hidden from active lists). A delete that arrives before the order
+     * leaves a flagged placeholder, so the order stays deleted whatever arrives later; upserts never touch
+     * {@code deleted_at}.
+     */
+    private static final String SOFT_DELETE = com.crm.shopifysync.sync.store.Sql.incomingRows(DELETION)
+            + ", winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming WHERE " + com.crm.shopifysync.sync.store.Sql.IS_FRESH_EVENT
+            + " ORDER BY shop_domain, shopify_id, deleted_at) "
+            + "INSERT INTO orders AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, deleted_at) "
+            + "SELECT shop_domain, shopify_id, 'gid://shopify/Order/' || shopify_id, shopify_payload, shopify_payload_sha256, deleted_at "
+            + "FROM winners ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET "
+            + "deleted_at = COALESCE(existing.deleted_at, EXCLUDED.deleted_at), last_synced_at = now()";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -67,12 +87,12 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
 
     /** The bulk import's rows: COPY into this staging table, then {@link #BULK_UPSERT} from it. */
     public static final CopyStaging BULK_STAGING = new CopyStaging("bulk_orders",
-            java.util.stream.Stream.concat(ORDER_SHOPIFY_OWNED.stream(), java.util.stream.Stream.of(new Column("line_items", "jsonb"))).toList());
-    public static final String BULK_UPSERT = LastWriteWinsUpsert.fromStaging(BULK_STAGING, "orders", ORDER_SHOPIFY_OWNED,
+            java.util.stream.Stream.concat(WRITTEN.stream(), java.util.stream.Stream.of(new Column("line_items", "jsonb"))).toList());
+    public static final String BULK_UPSERT = LastWriteWinsUpsert.fromStaging(BULK_STAGING, "orders", WRITTEN,
             Optional.of(REPLACE_LINE_ITEMS));
 
     /** New orders of a bulk batch (none of them in the table yet) are copied straight in, and so are their line items. */
-    public static final CopyStaging BULK_NEW_ORDERS = CopyStaging.direct("orders", ORDER_SHOPIFY_OWNED);
+    public static final CopyStaging BULK_NEW_ORDERS = CopyStaging.direct("orders", WRITTEN);
     public static final CopyStaging BULK_NEW_LINE_ITEMS = CopyStaging.direct("order_line_items", List.of(
             new Column("order_shopify_id", "bigint"), new Column("admin_graphql_api_id", "text"), new Column("product_id", "bigint"),
             new Column("variant_id", "bigint"), new Column("title", "text"), new Column("variant_title", "text"),
@@ -110,25 +130,49 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
         return getSession().chain(session -> UPSERT.execute(session, orders));
     }
 
-    public static RowsDocument.Row row(String shopDomain, ShopifyOrder order, Optional<Deduplication> deduplication) {
-        return row(shopDomain, order, deduplication, null);
+    /** Soft-deletes the orders in the session's transaction. */
+    public Uni<Void> softDelete(List<RowsDocument.Row> deletions) {
+        if (deletions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return getSession().chain(session -> session.createNativeQuery(SOFT_DELETE)
+                .setParameter("rows", RowsDocument.of(deletions, DELETION)).executeUpdate().replaceWithVoid());
     }
 
-    /** @param lineItemsSource the bulk operation whose export this version (and its line items) comes from */
-    public static RowsDocument.Row row(String shopDomain, ShopifyOrder order, Optional<Deduplication> deduplication,
-                                       String lineItemsSource) {
+    public static RowsDocument.Row deletion(String shopDomain, long shopifyId, com.crm.shopifysync.sync.shopify.ShopifyPayload payload,
+                                            java.time.OffsetDateTime deletedAt, Deduplication deduplication) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("shopify_payload", payload.json());
+        values.put("shopify_payload_sha256", payload.sha256());
+        values.put("deleted_at", deletedAt);
+        return new RowsDocument.Row(shopDomain, shopifyId, values, Optional.of(deduplication));
+    }
+
+    /**
+     * @param observedAt      when Shopify produced this version (X-Shopify-Triggered-At, or the bulk export's start)
+     * @param lineItemsSource the bulk operation whose export this version (and its line items) comes from; null for a
+     *                        webhook
+     */
+    public static RowsDocument.Row row(String shopDomain, ShopifyOrder order, java.time.OffsetDateTime observedAt,
+                                       Optional<Deduplication> deduplication, String lineItemsSource) {
         Map<String, Object> values = values(order);
+        values.put("shopify_observed_at", observedAt);
         values.put("line_items", lineItemsJson(order.lineItems()));
         values.put("line_items_source", lineItemsSource);
         return new RowsDocument.Row(shopDomain, order.shopifyId(), values, deduplication);
     }
 
-    public Uni<List<OrderEntity>> listByShop(String shopDomain, Page page) {
-        return find("shopDomain", Sort.by("shopifyCreatedAt", Sort.Direction.Descending).and("shopifyId"), shopDomain).page(page).list();
+    public Uni<List<OrderEntity>> listByShop(String shopDomain, boolean includeDeleted, Page page) {
+        return find(activeFilter(includeDeleted), Sort.by("shopifyCreatedAt", Sort.Direction.Descending).and("shopifyId"), shopDomain)
+                .page(page).list();
     }
 
-    public Uni<Long> countByShop(String shopDomain) {
-        return count("shopDomain", shopDomain);
+    public Uni<Long> countByShop(String shopDomain, boolean includeDeleted) {
+        return count(activeFilter(includeDeleted), shopDomain);
+    }
+
+    private static String activeFilter(boolean includeDeleted) {
+        return includeDeleted ? "shopDomain = ?1" : "shopDomain = ?1 and deletedAt is null";
     }
 
     public Uni<List<OrderLineItemEntity>> lineItems(String shopDomain, List<Long> orderIds) {

@@ -29,6 +29,8 @@ public record OrderView(
         OffsetDateTime cancelledAt,
         OffsetDateTime closedAt,
         boolean historical,
+        boolean deleted,
+        OffsetDateTime deletedAt,
         OffsetDateTime lastSyncedAt,
         List<LineItemView> lineItems,
         JsonNode shopifyPayload) {
@@ -48,7 +50,7 @@ public record OrderView(
                 order.currency, order.totalPrice, order.subtotalPrice, order.totalTax, order.totalDiscounts,
                 order.tags == null ? List.of() : List.of(order.tags), order.cancelReason, order.shopifyCreatedAt,
                 order.shopifyUpdatedAt, order.processedAt, order.cancelledAt, order.closedAt, order.historical,
-                order.lastSyncedAt, lineItems.stream().map(LineItemView::of).toList(), order.shopifyPayload);
+                order.deletedAt != null, order.deletedAt, order.lastSyncedAt, lineItems.stream().map(LineItemView::of).toList(), order.shopifyPayload);
     }
 
     /** 64-bit ids travel as strings: JavaScript clients would round them as numbers. */

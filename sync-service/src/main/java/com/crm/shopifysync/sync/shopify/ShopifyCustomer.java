@@ -1,31 +1,35 @@
 package com.crm.shopifysync.sync.shopify;
 
-import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.util.List;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
 
-/** A customer's Shopify-owned fields, the same whichever shape (webhook or bulk export) it came from. */
-public record ShopifyCustomer(
-        long shopifyId,
-        String adminGraphqlApiId,
-        String email,
-        String firstName,
-        String lastName,
-        String phone,
-        String state,
-        List<String> tags,
-        String note,
-        Boolean verifiedEmail,
-        Boolean taxExempt,
-        Long ordersCount,
-        BigDecimal totalSpent,
-        String totalSpentCurrency,
-        String emailMarketingState,
-        String emailMarketingOptInLevel,
-        OffsetDateTime emailMarketingConsentUpdatedAt,
-        String smsMarketingState,
-        String defaultAddressJson,
-        OffsetDateTime createdAt,
-        OffsetDateTime updatedAt,
-        ShopifyPayload payload) {
+/**
+ * What a payload says of a customer, the same whichever shape (webhook or bulk export) it came in: the value of every
+ * field it carries (a field it does not carry is absent, never null), and the field groups it carries.
+ */
+public record ShopifyCustomer(long shopifyId, Map<CustomerField, Object> values, Set<CustomerField.Group> groups, ShopifyPayload payload) {
+
+    public ShopifyCustomer {
+        values = Collections.unmodifiableMap(values);
+        groups = Collections.unmodifiableSet(groups);
+    }
+
+    public String adminGraphqlApiId() {
+        return ShopifyJson.gid("Customer", shopifyId);
+    }
+
+    public boolean carries(CustomerField field) {
+        return values.containsKey(field);
+    }
+
+    /** The field's value; null when the payload carries it as null or does not carry it ({@link #carries}). */
+    public Object value(CustomerField field) {
+        return values.get(field);
+    }
+
+    public OffsetDateTime updatedAt() {
+        return (OffsetDateTime) values.get(CustomerField.SHOPIFY_UPDATED_AT);
+    }
 }

@@ -142,6 +142,17 @@ final class ShopifyJson {
         return "gid://shopify/" + type + "/" + id;
     }
 
+    /** A JSON value as text (a jsonb column's value). */
+    static String write(JsonNode node) {
+        try {
+            return WRITER.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper WRITER = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** A connection's nodes whether inlined as a list, {@code {nodes: []}} or {@code {edges: [{node}]}}. */
     static List<JsonNode> children(JsonNode node, String... names) {
         List<JsonNode> children = new ArrayList<>();

@@ -1,6 +1,5 @@
 package com.crm.shopifysync.sync.shopify;
 
-import static com.crm.shopifysync.sync.shopify.ShopifyJson.bool;
 import static com.crm.shopifysync.sync.shopify.ShopifyJson.children;
 import static com.crm.shopifysync.sync.shopify.ShopifyJson.decimal;
 import static com.crm.shopifysync.sync.shopify.ShopifyJson.field;
@@ -17,7 +16,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import com.crm.shopifysync.model.ResourceIds;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The one mapping from Shopify data to our rows, for REST-shaped webhooks and GraphQL-shaped bulk
@@ -44,40 +48,48 @@ public final class ShopifyMapper {
         }
     }
 
+    /** A customer payload: every field it carries, read by its definition ({@link CustomerField}). */
     public static ShopifyCustomer customer(JsonNode node, ShopifyPayload payload) {
-        long id = requiredId(node, "customer");
-        return new ShopifyCustomer(
-                id,
-                gid("Customer", id),
-                text(node, "email", "defaultEmailAddress.emailAddress"),
-                text(node, "first_name", "firstName"),
-                text(node, "last_name", "lastName"),
-                text(node, "phone", "defaultPhoneNumber.phoneNumber"),
-                lowerCase(node, "state"),
-                tags(node, "tags"),
-                text(node, "note"),
-                bool(node, "verified_email", "verifiedEmail"),
-                bool(node, "tax_exempt", "taxExempt"),
-                wholeNumber(node, "orders_count", "numberOfOrders"),
-                decimal(node, "total_spent", "amountSpent.amount"),
-                text(node, "currency", "amountSpent.currencyCode"),
-                lowerCase(node, "email_marketing_consent.state", "emailMarketingConsent.marketingState",
-                        "defaultEmailAddress.marketingState"),
-                lowerCase(node, "email_marketing_consent.opt_in_level", "emailMarketingConsent.marketingOptInLevel",
-                        "defaultEmailAddress.marketingOptInLevel"),
-                timestamp(node, "email_marketing_consent.consent_updated_at", "emailMarketingConsent.consentUpdatedAt",
-                        "defaultEmailAddress.marketingUpdatedAt"),
-                lowerCase(node, "sms_marketing_consent.state", "smsMarketingConsent.marketingState",
-                        "defaultPhoneNumber.marketingState"),
-                field(node, "default_address", "defaultAddress").map(ShopifyMapper::write).orElse(null),
-                timestamp(node, "created_at", "createdAt"),
-                timestamp(node, "updated_at", "updatedAt"),
-                payload);
+        return customerPart(requiredId(node, "customer"), node, EnumSet.allOf(CustomerField.Group.class), payload);
+    }
+
+    /**
+     * The fields of {@code groups} a payload carries, of the customer it names: a topic that carries one part of a
+     * customer (its consent, its purchasing figures) changes that part only.
+     */
+    public static ShopifyCustomer customerPart(long customerId, JsonNode node, Set<CustomerField.Group> groups, ShopifyPayload payload) {
+        Map<CustomerField, Object> values = new EnumMap<>(CustomerField.class);
+        Set<CustomerField.Group> carried = EnumSet.noneOf(CustomerField.Group.class);
+        for (CustomerField field : CustomerField.values()) {
+            if (groups.contains(field.group()) && field.isIn(node)) {
+                values.put(field, field.read(node));
+                if (field.marksItsGroup()) {
+                    carried.add(field.group());
+                }
+            }
+        }
+        return new ShopifyCustomer(customerId, values, carried, payload);
+    }
+
+    /**
+     * The customer a payload is about: its GID ({@code admin_graphql_api_id}, or {@code customerId} in the topics
+     * shaped like GraphQL), else the numeric {@code customer_id}, else {@code id}.
+     */
+    public static long customerReference(JsonNode node) {
+        return field(node, "customerId").flatMap(gid -> ResourceIds.fromGid(gid.asText()))
+                .or(() -> field(node, "customer_id").filter(JsonNode::isIntegralNumber).map(JsonNode::longValue))
+                .or(() -> ShopifyJson.id(node))
+                .orElseThrow(() -> new UnmappablePayloadException("the payload names no customer"));
     }
 
     /** The id of a customer payload that carries nothing else (customers/delete). */
     public static long customerId(JsonNode node) {
         return requiredId(node, "customer");
+    }
+
+    /** The id of an order payload that carries nothing else (orders/delete). */
+    public static long orderId(JsonNode node) {
+        return requiredId(node, "order");
     }
 
     public static ShopifyOrder order(JsonNode node, ShopifyPayload payload) {
@@ -137,13 +149,5 @@ public final class ShopifyMapper {
                 wholeNumber(node, "quantity"),
                 decimal(node, "price", "originalUnitPriceSet.shopMoney.amount"),
                 decimal(node, "total_discount", "totalDiscountSet.shopMoney.amount"));
-    }
-
-    private static String write(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package com.crm.shopifysync.sync.store;
 
+import com.crm.shopifysync.sync.shopify.CustomerField;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Who owns each column of {@code customers} and {@code orders}: the one place this is written down.
@@ -17,31 +19,22 @@ public final class ColumnOwnership {
 
     public static final List<String> KEY = List.of("shop_domain", "shopify_id");
 
-    public static final List<Column> CUSTOMER_SHOPIFY_OWNED = List.of(
-            new Column("admin_graphql_api_id", "text"),
-            new Column("email", "text"),
-            new Column("first_name", "text"),
-            new Column("last_name", "text"),
-            new Column("phone", "text"),
-            new Column("state", "text"),
-            new Column("tags", "text[]"),
-            new Column("note", "text"),
-            new Column("verified_email", "boolean"),
-            new Column("tax_exempt", "boolean"),
-            new Column("orders_count", "integer"),
-            new Column("total_spent", "numeric"),
-            new Column("total_spent_currency", "text"),
-            new Column("email_marketing_state", "text"),
-            new Column("email_marketing_opt_in_level", "text"),
-            new Column("email_marketing_consent_updated_at", "timestamptz"),
-            new Column("sms_marketing_state", "text"),
-            new Column("default_address", "jsonb"),
-            new Column("shopify_created_at", "timestamptz"),
-            new Column("shopify_updated_at", "timestamptz"),
-            new Column("shopify_payload", "jsonb"),
-            new Column("shopify_payload_sha256", "text"));
+    /** Every customer field Shopify owns ({@link CustomerField}), with the customer's GID and its latest core payload. */
+    public static final List<Column> CUSTOMER_SHOPIFY_OWNED = Stream.concat(Stream.concat(
+                    Stream.of(new Column("admin_graphql_api_id", "text")),
+                    Stream.of(CustomerField.values()).map(field -> new Column(field.column(), field.sqlType()))),
+            Stream.of(new Column("shopify_payload", "jsonb"), new Column("shopify_payload_sha256", "text"))).toList();
 
-    public static final List<String> CUSTOMER_SYNC_STATE = List.of("deleted_at", "first_synced_at", "last_synced_at");
+    /**
+     * When Shopify observed what the row holds of each field group, and the tags' per-tag versions: written by every
+     * upsert beside the Shopify-owned columns, to decide which of two versions of a group is newer.
+     */
+    public static final List<Column> CUSTOMER_FRESHNESS = Stream.concat(
+            Stream.of(CustomerField.Group.values()).map(group -> new Column(group.observedColumn(), "timestamptz")),
+            Stream.of(new Column("tag_versions", "jsonb"))).toList();
+
+    public static final List<String> CUSTOMER_SYNC_STATE = Stream.concat(CUSTOMER_FRESHNESS.stream().map(Column::name),
+            Stream.of("deleted_at", "first_synced_at", "last_synced_at")).toList();
 
     public static final List<String> CUSTOMER_CRM_OWNED = List.of("crm_notes", "crm_tags", "crm_owner", "crm_updated_at");
 
@@ -70,7 +63,11 @@ public final class ColumnOwnership {
             // which bulk operation's export supplied the line items of this version (null: a webhook did)
             new Column("line_items_source", "text"));
 
-    public static final List<String> ORDER_SYNC_STATE = List.of("historical", "first_synced_at", "last_synced_at");
+    /** When Shopify observed the version held (X-Shopify-Triggered-At, or the bulk export's start): a same-second tie-break. */
+    public static final List<Column> ORDER_FRESHNESS = List.of(new Column("shopify_observed_at", "timestamptz"));
+
+    public static final List<String> ORDER_SYNC_STATE = List.of("shopify_observed_at", "deleted_at", "historical", "first_synced_at",
+            "last_synced_at");
 
     public static final List<String> ORDER_CRM_OWNED = List.of("crm_notes", "crm_tags", "crm_updated_at");
 

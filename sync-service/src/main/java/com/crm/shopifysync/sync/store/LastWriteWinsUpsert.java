@@ -11,9 +11,10 @@ import org.hibernate.reactive.mutiny.Mutiny;
 /**
  * Inserts or updates many Shopify resources of one table in a single statement:
  * <ul>
- *   <li>last write wins: a row changes only if the incoming {@code updated_at} is a later instant, and on a
- *   tie, if its payload hash is greater, so every arrival order ends in the same row. Several versions of
- *   one resource in the same batch are first reduced to the winner by the same rule;</li>
+ *   <li>last write wins: a row changes only if the incoming {@code updated_at} is a later instant; on a tie (Shopify's
+ *   timestamps have whole seconds), if Shopify observed it later ({@code shopify_observed_at}: X-Shopify-Triggered-At,
+ *   or the bulk export's start), and then if its payload hash is greater, so every arrival order ends in the same row.
+ *   Several versions of one resource in the same batch are first reduced to the winner by the same rule;</li>
  *   <li>only Shopify-owned columns are written (see {@link ColumnOwnership});</li>
  *   <li>rows carrying a {@link Deduplication} record their event as processed in the same statement, and an
  *   event already recorded changes nothing.</li>
@@ -66,7 +67,8 @@ public final class LastWriteWinsUpsert {
     private static String build(String table, List<Column> written, String incoming, Optional<String> followUp) {
         String ctes = incoming + ", "
                 + "winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming WHERE " + Sql.IS_FRESH_EVENT
-                + " ORDER BY shop_domain, shopify_id, shopify_updated_at DESC NULLS LAST, shopify_payload_sha256 DESC) ";
+                + " ORDER BY shop_domain, shopify_id, shopify_updated_at DESC NULLS LAST, shopify_observed_at DESC NULLS LAST, "
+                + "shopify_payload_sha256 DESC) ";
         return buildStatement(table, written, ctes, followUp);
     }
 
@@ -79,8 +81,8 @@ public final class LastWriteWinsUpsert {
                 + "SELECT shop_domain, shopify_id, " + names + " FROM winners"
                 + " ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET " + updates + ", last_synced_at = now()"
                 + " WHERE existing.shopify_updated_at IS NULL"
-                + " OR (EXCLUDED.shopify_updated_at, EXCLUDED.shopify_payload_sha256)"
-                + " > (existing.shopify_updated_at, existing.shopify_payload_sha256)";
+                + " OR (EXCLUDED.shopify_updated_at, coalesce(EXCLUDED.shopify_observed_at, '-infinity'), EXCLUDED.shopify_payload_sha256)"
+                + " > (existing.shopify_updated_at, coalesce(existing.shopify_observed_at, '-infinity'), existing.shopify_payload_sha256)";
         return followUp
                 .map(last -> ctes + ", applied AS (" + upsert + " RETURNING existing.shop_domain, existing.shopify_id) " + last)
                 .orElse(ctes + upsert);

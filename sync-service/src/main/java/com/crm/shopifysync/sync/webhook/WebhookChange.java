@@ -1,6 +1,7 @@
 package com.crm.shopifysync.sync.webhook;
 
 import com.crm.shopifysync.model.WebhookDelivery;
+import com.crm.shopifysync.sync.shopify.CustomerField;
 import com.crm.shopifysync.sync.shopify.ShopifyCustomer;
 import com.crm.shopifysync.sync.shopify.ShopifyMapper;
 import com.crm.shopifysync.sync.shopify.ShopifyOrder;
@@ -11,6 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /** What one webhook asks of the database, decoded and mapped before any I/O. */
 sealed interface WebhookChange {
@@ -21,14 +25,33 @@ sealed interface WebhookChange {
         return new Deduplication(delivery().topic(), delivery().deduplicationKey());
     }
 
-    record CustomerUpsert(WebhookDelivery delivery, ShopifyCustomer customer) implements WebhookChange {
+    /**
+     * customers/create, customers/update: the fields the payload carries (since API 2025-01 not the tags, consent or
+     * purchasing figures), observed by Shopify at {@code observedAt}.
+     */
+    record CustomerUpsert(WebhookDelivery delivery, ShopifyCustomer customer, OffsetDateTime observedAt) implements WebhookChange {
     }
 
     record CustomerDeletion(WebhookDelivery delivery, long shopifyId, ShopifyPayload payload, OffsetDateTime deletedAt)
             implements WebhookChange {
     }
 
-    record OrderUpsert(WebhookDelivery delivery, ShopifyOrder order) implements WebhookChange {
+    /** customer.tags_added, customer.tags_removed: these tags, added or removed at {@code at}. */
+    record CustomerTags(WebhookDelivery delivery, long customerId, List<String> tags, boolean added, OffsetDateTime at)
+            implements WebhookChange {
+    }
+
+    /** A topic that carries one group of a customer's fields: its email or SMS consent, its purchasing figures. */
+    record CustomerGroup(WebhookDelivery delivery, ShopifyCustomer part, CustomerField.Group group, OffsetDateTime at)
+            implements WebhookChange {
+    }
+
+    record OrderUpsert(WebhookDelivery delivery, ShopifyOrder order, OffsetDateTime observedAt) implements WebhookChange {
+    }
+
+    /** orders/delete: the order is deleted in Shopify. */
+    record OrderDeletion(WebhookDelivery delivery, long shopifyId, ShopifyPayload payload, OffsetDateTime deletedAt)
+            implements WebhookChange {
     }
 
     /** A bulk operation ended (bulk_operations/finish): no row changes; a sync polling it looks at once. */
@@ -45,13 +68,25 @@ sealed interface WebhookChange {
         ShopifyPayload payload = ShopifyPayload.of(body);
         return switch (delivery.topic()) {
             case "customers/create", "customers/update" ->
-                    new CustomerUpsert(delivery, ShopifyMapper.customer(ShopifyMapper.parse(body), payload));
+                    new CustomerUpsert(delivery, ShopifyMapper.customer(ShopifyMapper.parse(body), payload), observedAt(delivery));
             case "customers/delete" -> {
                 JsonNode json = ShopifyMapper.parse(body);
-                yield new CustomerDeletion(delivery, ShopifyMapper.customerId(json), payload, deletedAt(delivery));
+                yield new CustomerDeletion(delivery, ShopifyMapper.customerId(json), payload, observedAt(delivery));
             }
+            case "customer.tags_added", "customer.tags_removed" -> {
+                JsonNode json = ShopifyMapper.parse(body);
+                List<String> tags = new ArrayList<>();
+                json.path("tags").forEach(tag -> tags.add(tag.asText().strip()));
+                tags.removeIf(String::isEmpty);
+                yield new CustomerTags(delivery, ShopifyMapper.customerReference(json), tags,
+                        delivery.topic().equals("customer.tags_added"), occurredAt(json, delivery));
+            }
+            case "customers_email_marketing_consent/update" -> group(delivery, body, payload, CustomerField.Group.EMAIL_CONSENT);
+            case "customers_marketing_consent/update" -> group(delivery, body, payload, CustomerField.Group.SMS_CONSENT);
+            case "customers/purchasing_summary" -> group(delivery, body, payload, CustomerField.Group.PURCHASING);
             case "orders/create", "orders/updated" ->
-                    new OrderUpsert(delivery, ShopifyMapper.order(ShopifyMapper.parse(body), payload));
+                    new OrderUpsert(delivery, ShopifyMapper.order(ShopifyMapper.parse(body), payload), observedAt(delivery));
+            case "orders/delete" -> new OrderDeletion(delivery, ShopifyMapper.orderId(ShopifyMapper.parse(body)), payload, observedAt(delivery));
             case "bulk_operations/finish" -> {
                 JsonNode json = ShopifyMapper.parse(body);
                 String id = json.path("admin_graphql_api_id").asText("");
@@ -64,13 +99,34 @@ sealed interface WebhookChange {
         };
     }
 
-    /** When Shopify raised the deletion, or when we received it if Shopify did not say. */
-    private static OffsetDateTime deletedAt(WebhookDelivery delivery) {
+    private static CustomerGroup group(WebhookDelivery delivery, byte[] body, ShopifyPayload payload, CustomerField.Group group) {
+        JsonNode json = ShopifyMapper.parse(body);
+        ShopifyCustomer part = ShopifyMapper.customerPart(ShopifyMapper.customerReference(json), json, Set.of(group), payload);
+        if (!part.groups().contains(group)) {
+            throw new UnmappablePayloadException(delivery.topic() + " without the fields it is about");
+        }
+        return new CustomerGroup(delivery, part, group, occurredAt(json, delivery));
+    }
+
+    /**
+     * When Shopify produced what the webhook says (X-Shopify-Triggered-At), or when we received it if Shopify did not
+     * say: the tie-break between two versions of one second, and the freshness of a customer's field groups.
+     */
+    private static OffsetDateTime observedAt(WebhookDelivery delivery) {
         try {
-            return delivery.triggeredAt().map(OffsetDateTime::parse)
-                    .orElse(delivery.receivedAt().atOffset(ZoneOffset.UTC));
+            return delivery.triggeredAt().map(OffsetDateTime::parse).orElse(delivery.receivedAt().atOffset(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             return delivery.receivedAt().atOffset(ZoneOffset.UTC);
+        }
+    }
+
+    /** The topics shaped like GraphQL say when their change occurred ({@code occurredAt}); else as {@link #observedAt}. */
+    private static OffsetDateTime occurredAt(JsonNode json, WebhookDelivery delivery) {
+        String occurred = json.path("occurredAt").asText("");
+        try {
+            return occurred.isBlank() ? observedAt(delivery) : OffsetDateTime.parse(occurred);
+        } catch (DateTimeParseException e) {
+            throw new UnmappablePayloadException("'occurredAt' is not an ISO-8601 timestamp: " + occurred, e);
         }
     }
 }

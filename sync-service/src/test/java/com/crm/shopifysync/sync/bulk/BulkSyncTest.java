@@ -88,7 +88,7 @@ class BulkSyncTest {
     @Order(2)
     void aWebhookForABulkImportedCustomerUpdatesTheSameRow() throws Exception {
         StoreData.Customer customer = shop().customerList().get(1234);
-        PendingWebhook webhook = shop().updateCustomer(customer.id(), "Renamed", null, null, "changed in Shopify", null).orElseThrow();
+        PendingWebhook webhook = shop().updateCustomer(customer.id(), "Renamed", null, null, "changed in Shopify", null).orElseThrow().first();
         try (WebhookRecords kafka = new WebhookRecords(bootstrapServers)) {
             kafka.send(WebhookRecords.record(WebhookRecords.delivery(webhook.topic(), SHOP), webhook.body()));
         }
@@ -107,7 +107,7 @@ class BulkSyncTest {
         for (int i : new int[] {10, 20, 30}) {
             shop().updateCustomer(customers.get(i).id(), null, "Dropped" + i, null, null, List.of("dropped")).orElseThrow();
         }
-        PendingWebhook created = shop().createCustomer("New", "Buyer", "new.buyer@example.com");
+        PendingWebhook created = shop().createCustomer("New", "Buyer", "new.buyer@example.com").first();
         StoreData.Order order = shop().visibleOrders().iterator().next();
         shop().updateOrder(order.id(), List.of("dropped-webhook"), true).orElseThrow();
         assertThat(created.topic()).isEqualTo("customers/create");
@@ -157,7 +157,7 @@ class BulkSyncTest {
     @Test
     @Order(5)
     void twoConcurrentSyncNowRequestsStartOneSync() throws Exception {
-        shop().faults(new Faults(null, 0.5, 0, false, 300, 0, 0));
+        shop().faults(Faults.NONE.withResponseDelay(300));
         try {
             CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> given().auth().oauth2(ShopAssertions.TOKEN)
                     .post("/api/shops/" + SHOP + "/sync"));

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.crm.shopifysync.model.WebhookDelivery;
+import com.crm.shopifysync.sync.shopify.ShopifyPayload;
 import com.crm.shopifysync.testing.Fixtures;
 import com.crm.shopifysync.testing.KafkaTestResource;
 import com.crm.shopifysync.testing.PostgresTestResource;
@@ -18,7 +19,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -129,6 +132,34 @@ class WebhookApplyTest {
         });
         assertThat(api("/api/shops/" + otherShop + "/customers/50").getString("email"))
                 .isEqualTo(api("/api/shops/" + shop + "/customers/50").getString("email"));
+    }
+
+    @Test
+    void twoVersionsOfOneSecondAreDecidedByWhenShopifyTriggeredThemNotByTheirHash() {
+        // Shopify's updated_at has whole seconds: two edits within one second carry the same one
+        String a = customerJson(60, "a@example.com", "2026-04-01T10:00:00Z");
+        String b = customerJson(60, "b@example.com", "2026-04-01T10:00:00Z");
+        // the older edit is the one whose payload hash is greater: a hash tie-break would keep it for good
+        boolean aHashesGreater = ShopifyPayload.of(a.getBytes(StandardCharsets.UTF_8)).sha256()
+                .compareTo(ShopifyPayload.of(b.getBytes(StandardCharsets.UTF_8)).sha256()) > 0;
+        String older = aHashesGreater ? a : b;
+        String newer = aHashesGreater ? b : a;
+        String newerEmail = aHashesGreater ? "b@example.com" : "a@example.com";
+        String otherShop = shop.replace("shop-", "late-");
+
+        // in order on one shop, the newer first (the older one is a late delivery) on the other
+        kafka.send(record(delivery("customers/update", shop, Instant.parse("2026-04-01T10:00:00.100Z")), older),
+                record(delivery("customers/update", shop, Instant.parse("2026-04-01T10:00:00.700Z")), newer));
+        kafka.send(record(delivery("customers/update", otherShop, Instant.parse("2026-04-01T10:00:00.700Z")), newer));
+        await().atMost(Duration.ofSeconds(20)).until(() -> processedEvents(otherShop) == 1);
+        kafka.send(record(delivery("customers/update", otherShop, Instant.parse("2026-04-01T10:00:00.100Z")), older));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(processedEvents(shop)).isEqualTo(2);
+            assertThat(processedEvents(otherShop)).isEqualTo(2);
+        });
+        assertThat(api("/api/shops/" + shop + "/customers/60").getString("email")).isEqualTo(newerEmail);
+        assertThat(api("/api/shops/" + otherShop + "/customers/60").getString("email")).isEqualTo(newerEmail);
     }
 
     @Test

@@ -27,7 +27,13 @@ public final class WebhookRecords implements AutoCloseable {
 
     public static WebhookDelivery delivery(String topic, String shop, String eventId) {
         return new WebhookDelivery(topic, shop, UUID.randomUUID().toString(), Optional.of(eventId),
-                Optional.of("2026-11-29T12:00:00Z"), Optional.of("2026-01"), Instant.now());
+                Optional.of("2026-11-29T12:00:00Z"), Optional.of("2026-07"), Instant.now());
+    }
+
+    /** A delivery of an event Shopify triggered at {@code triggeredAt} (X-Shopify-Triggered-At). */
+    public static WebhookDelivery delivery(String topic, String shop, Instant triggeredAt) {
+        return new WebhookDelivery(topic, shop, UUID.randomUUID().toString(), Optional.of(UUID.randomUUID().toString()),
+                Optional.of(triggeredAt.toString()), Optional.of("2026-07"), Instant.now());
     }
 
     /** Shopify's retry of the same event: a new webhook id, the same event id. */
