@@ -18,4 +18,21 @@ if ! command -v kubectl >/dev/null; then
   install_packages kubectl || install_packages kubernetes-client
 fi
 
-exec ./mvnw -B verify "$@"
+# The tests start brokers on 9092 (shared), 19092 and 29092 (their own) when none listens there; the ones this run
+# started are stopped when it ends, however it ends, so that nobody finds stray brokers afterwards.
+test_brokers=(9092 19092 29092)
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+already_running=()
+for port in "${test_brokers[@]}"; do
+  if listening "$port"; then already_running+=("$port"); fi
+done
+stop_started_brokers() {
+  for port in "${test_brokers[@]}"; do
+    if [[ " ${already_running[*]} " != *" $port "* ]]; then
+      KAFKA_PORT=$port deploy/local/kafka.sh stop >/dev/null 2>&1 || true
+    fi
+  done
+}
+trap stop_started_brokers EXIT
+
+./mvnw -B verify "$@"
