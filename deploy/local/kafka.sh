@@ -116,10 +116,14 @@ create_topics() {
   local prefix="${TOPICS_PREFIX:-}"
   for spec in "${TOPICS[@]}"; do
     read -r name partitions retention <<<"$spec"
+    # Retry topics stamp records with the broker's append time: their delays run from it, so records are released in the
+    # order of the partition, whatever the clocks of the replicas that wrote them.
+    local timestamps=CreateTime
+    [[ "$name" == shopify.webhooks.retry_* ]] && timestamps=LogAppendTime
     java -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" -Dkafka.logs.dir="$data_dir" -cp "$cp" \
       org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$port" --create --if-not-exists \
       --topic "$prefix$name" --partitions "$partitions" --replication-factor 1 \
-      --config "retention.ms=$retention" --config max.message.bytes=6291456 >/dev/null
+      --config "retention.ms=$retention" --config max.message.bytes=6291456 --config "message.timestamp.type=$timestamps" >/dev/null
     echo "topic $prefix$name: $partitions partitions, retention $((retention / 86400000)) days"
   done
 }

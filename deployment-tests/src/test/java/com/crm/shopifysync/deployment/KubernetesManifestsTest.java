@@ -98,6 +98,22 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Reactive Messaging's delayed-retry strategy writes a failed record to the partition of the same number as the one it
+     * was read from, in the retry topics and then the dead-letter topic: with fewer partitions there, the records of the
+     * others could never be retried, and the channel would stop.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theRetryAndDeadLetterTopicsHaveEveryPartitionTheWebhooksTopicHas(String overlay) throws Exception {
+        List<KafkaTopic> topics = typed(render(overlay), KafkaTopic.class);
+        int partitions = topics.stream().filter(topic -> topic.getSpec().getTopicName().equals("shopify.webhooks"))
+                .findFirst().orElseThrow().getSpec().getPartitions();
+        assertThat(topics.stream().filter(topic -> topic.getSpec().getTopicName().startsWith("shopify.webhooks.")))
+                .hasSize(5).allSatisfy(topic -> assertThat(topic.getSpec().getPartitions()).as(topic.getSpec().getTopicName())
+                        .isGreaterThanOrEqualTo(partitions));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void theSyncServiceScalesNoFurtherThanThePartitionsOfTheWebhooksTopic(String overlay) throws Exception {

@@ -52,7 +52,12 @@ class DeadLetterMemoryIT {
 
     @Test
     void sixHundredOneMegabyteDeadLettersAreListedAndReplayedInA256MegabyteHeap() throws Exception {
-        ServiceProcess service = ServiceProcess.start("sync-service", 18780, environment);
+        try (ServiceProcess service = ServiceProcess.start("sync-service", 18780, environment)) {
+            listAndReplay(service);
+        }
+    }
+
+    private void listAndReplay(ServiceProcess service) throws Exception {
         try (var connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
              var statement = connection.createStatement()) {
             statement.execute("INSERT INTO dead_letters (shop_domain, topic, deduplication_key, event_id, webhook_id, record_key, payload, "
@@ -80,7 +85,6 @@ class DeadLetterMemoryIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(payload.statusCode()).isEqualTo(200);
         assertThat(payload.body()).hasSize(PAYLOAD_BYTES);
-        service.close();
     }
 
     /** Dead letters back in state dead after their replay: recorded a second time. */

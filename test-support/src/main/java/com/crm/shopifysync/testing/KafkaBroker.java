@@ -73,8 +73,10 @@ public final class KafkaBroker {
 
     public void createTopics(Collection<String> names, int partitions) {
         try (Admin admin = admin()) {
+            // as deploy/local/kafka.sh and the Kubernetes topics: retry topics stamp records with the broker's time
             List<NewTopic> topics = names.stream()
-                    .map(name -> new NewTopic(name, partitions, (short) 1).configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES)))
+                    .map(name -> new NewTopic(name, partitions, (short) 1).configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES,
+                            "message.timestamp.type", name.matches(".*shopify\\.webhooks\\.retry_\\d+$") ? "LogAppendTime" : "CreateTime")))
                     .toList();
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -33,10 +33,11 @@ final class BulkDownload {
     }
 
     /**
+     * @param expectedLines the file's lines as Shopify counted them (0: not known); a file ending short of them was cut
      * @param checkpoint the lines of the file durably applied, read again before every attempt
      * @return false when the URL expired (the results are gone; the caller exports again from the cursor)
      */
-    boolean apply(String what, String url, java.util.function.LongSupplier checkpoint, Reader reader) {
+    boolean apply(String what, String url, long expectedLines, java.util.function.LongSupplier checkpoint, Reader reader) {
         String lastFailure = null;
         for (int attempt = 1; attempt <= config.downloadAttempts(); attempt++) {
             long skip = checkpoint.getAsLong();
@@ -56,6 +57,9 @@ final class BulkDownload {
                 } else {
                     try (InputStream body = connection.getInputStream()) {
                         BulkFileReader.Outcome outcome = reader.read(body, skip);
+                        if (expectedLines > 0 && outcome.lines() < expectedLines) {
+                            throw new java.io.EOFException("the file ended after " + outcome.lines() + " of its " + expectedLines + " lines");
+                        }
                         if (outcome.orphanedLineItems() > 0) {
                             LOG.warnf("%d line items of the %s file never met their order (it was not exported or a newer version "
                                     + "replaced it)", outcome.orphanedLineItems(), what);

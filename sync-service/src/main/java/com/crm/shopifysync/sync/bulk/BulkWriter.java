@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,10 +78,35 @@ public class BulkWriter {
         this.dataSource = dataSource;
     }
 
+    /** Contention (a lock or statement timeout, a deadlock) is tried again this often before the sync fails. */
+    private static final int TRANSIENT_ATTEMPTS = 4;
+
     /**
+     * Applies the batch, waiting out a database outage however long it lasts (the lease decides whether this replica may
+     * still commit once it is over) and trying contention again a few times; then the sync fails, resumably.
+     *
      * @throws LeaseLostException when another replica has taken the run over (nothing is committed)
      */
     public Applied apply(BulkBatch batch) {
+        Duration wait = Duration.ofMillis(200);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return applyOnce(batch);
+            } catch (SQLException e) {
+                DatabaseFailure failure = DatabaseFailure.of(e);
+                if (failure == DatabaseFailure.REFUSED || failure == DatabaseFailure.TRANSIENT && attempt >= TRANSIENT_ATTEMPTS) {
+                    throw new IllegalStateException("applying a batch of the " + batch.resource().field() + " export failed: "
+                            + e.getMessage(), e);
+                }
+                LOG.warnf("applying a batch of the %s export of %s failed (%s: %s); trying again in %s", batch.resource().field(),
+                        batch.shopDomain(), failure, e.getMessage(), wait);
+                Pause.sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private Applied applyOnce(BulkBatch batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -101,8 +127,6 @@ public class BulkWriter {
                 connection.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("applying a batch of the " + batch.resource().field() + " export failed: " + e.getMessage(), e);
         }
     }
 
@@ -113,6 +137,9 @@ public class BulkWriter {
             // Data and checkpoint commit together: a commit lost in a database crash loses both, and the resume
             // re-reads that batch. So the import need not wait for each commit's flush to disk.
             statement.execute("SET LOCAL synchronous_commit = off");
+            // A row a CRM user holds, or a wedged statement, must not hold the sync (and its lease) forever.
+            statement.execute("SET LOCAL lock_timeout = '30s'");
+            statement.execute("SET LOCAL statement_timeout = '10min'");
         }
         List<Refused> refused = new ArrayList<>();
         Set<Long> attached = new HashSet<>();

@@ -36,7 +36,7 @@ final class ShopifyBulkOperations {
      * A bulk operation that ended: its status, error code (if it failed), result URLs, and when Shopify created it (by
      * Shopify's clock: what its rows hold was observed then, or later).
      */
-    record Finished(String status, String errorCode, String url, String partialDataUrl, OffsetDateTime createdAt) {
+    record Finished(String status, String errorCode, String url, String partialDataUrl, OffsetDateTime createdAt, long objectCount) {
 
         boolean completed() {
             return status.equals("COMPLETED");
@@ -44,6 +44,11 @@ final class ShopifyBulkOperations {
 
         boolean accessDenied() {
             return "ACCESS_DENIED".equals(errorCode);
+        }
+
+        /** Completed with objects, yet no file: its results are gone (expired); exporting again is the way on. */
+        boolean completedWithoutItsFile() {
+            return completed() && url == null && objectCount > 0;
         }
     }
 
@@ -106,12 +111,13 @@ final class ShopifyBulkOperations {
                 JsonObject node = client.call(BulkQueries.POLL, Map.of("id", id), 1).getJsonObject("node");
                 if (node == null || node.isNull("status")) {
                     // Gone (another shop's id, or purged): nothing to wait for; export again.
-                    return new Finished("EXPIRED", null, null, null, null);
+                    return new Finished("EXPIRED", null, null, null, null, 0);
                 }
                 String status = node.getString("status");
                 if (!UNFINISHED.contains(status)) {
                     return new Finished(status, text(node, "errorCode"), text(node, "url"), text(node, "partialDataUrl"),
-                            Optional.ofNullable(text(node, "createdAt")).map(OffsetDateTime::parse).orElse(null));
+                            Optional.ofNullable(text(node, "createdAt")).map(OffsetDateTime::parse).orElse(null),
+                            Optional.ofNullable(text(node, "objectCount")).map(Long::parseLong).orElse(0L));
                 }
                 synchronized (signal) {
                     signal.wait(wait.toMillis());

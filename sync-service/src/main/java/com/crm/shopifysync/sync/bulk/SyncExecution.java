@@ -88,8 +88,8 @@ final class SyncExecution {
             }
             Finished finished = awaitFinished(operation.bulkOperationId());
             await(() -> store.operationStatus(run.id(), owner, resource, finished.status(), finished.url(), finished.partialDataUrl()));
-            if (finished.completed()) {
-                if (finished.url() == null || apply(resource, operation.bulkOperationId(), finished, finished.url())) {
+            if (finished.completed() && !finished.completedWithoutItsFile()) {
+                if (finished.url() == null || apply(resource, operation.bulkOperationId(), finished, finished.url(), finished.objectCount())) {
                     await(() -> store.operationCompleted(run.id(), owner, resource));
                 } else {
                     await(() -> store.operationAbandoned(run.id(), owner, resource));
@@ -100,13 +100,13 @@ final class SyncExecution {
                 throw new ShopifyCallFailed("Shopify denied access to the " + resource.field()
                         + " export (ACCESS_DENIED): check the app's access scopes", true);
             } else {
-                // FAILED (INTERNAL_SERVER_ERROR, TIMEOUT), CANCELED or EXPIRED: keep what partial data there is and
+                // FAILED (INTERNAL_SERVER_ERROR, TIMEOUT), CANCELED, EXPIRED (or completed without its file): keep what partial data there is and
                 // export the rest again from the last root applied.
                 LOG.warnf("%s export of %s ended %s (%s); %s", resource.field(), run.shopDomain(), finished.status(),
                         finished.errorCode() == null ? finished.status() : finished.errorCode(),
                         finished.partialDataUrl() == null ? "exporting again from the checkpoint" : "salvaging its partial data first");
                 if (finished.partialDataUrl() != null) {
-                    apply(resource, operation.bulkOperationId(), finished, finished.partialDataUrl());
+                    apply(resource, operation.bulkOperationId(), finished, finished.partialDataUrl(), 0);
                 }
                 await(() -> store.operationAbandoned(run.id(), owner, resource));
             }
@@ -123,12 +123,18 @@ final class SyncExecution {
         }
     }
 
-    /** Applies a result file from its checkpoint; false when its URL expired. */
-    private boolean apply(Resource resource, String bulkOperationId, Finished operation, String url) {
+    /**
+     * Applies a result file from its checkpoint; false when its URL expired.
+     *
+     * @param objects the file's lines as Shopify counted them (0 when not known): a file that ends short of them was cut
+     *                off, and is downloaded again from the checkpoint (a full sync's sweep must never take a cut file
+     *                for the whole export)
+     */
+    private boolean apply(Resource resource, String bulkOperationId, Finished operation, String url, long objects) {
         boolean recordSeen = run.mode().equals(SyncRun.FULL) && resource == Resource.CUSTOMERS;
         // Shopify's operations carry createdAt; should one not, what it exported was observed no later than now.
         OffsetDateTime observedAt = operation.createdAt() != null ? operation.createdAt() : OffsetDateTime.now(ZoneOffset.UTC);
-        return download.apply(resource.field() + " export of " + run.shopDomain(), url,
+        return download.apply(resource.field() + " export of " + run.shopDomain(), url, objects,
                 () -> await(() -> store.operation(run.id(), owner, resource)).linesApplied(),
                 (body, skipLines) -> new BulkFileReader(run.id(), owner, run.shopDomain(), resource, bulkOperationId, observedAt, recordSeen,
                         config.batchLines(), batch -> {

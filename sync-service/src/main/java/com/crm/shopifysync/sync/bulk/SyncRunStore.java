@@ -90,6 +90,12 @@ public class SyncRunStore {
                 });
     }
 
+    /** A full sync is due by itself (after an upgrade that may have damaged the shop's data): cleared by the next one. */
+    public Uni<Boolean> fullSyncDue(String shop) {
+        return pool.preparedQuery("SELECT full_sync_due FROM shops WHERE shop_domain = $1").execute(Tuple.of(shop))
+                .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0));
+    }
+
     /** The shop has never had a sync: the first one starts by itself. */
     public Uni<Boolean> neverSynced(String shop) {
         return pool.preparedQuery("SELECT NOT EXISTS (SELECT 1 FROM sync_runs WHERE shop_domain = $1)").execute(Tuple.of(shop))
@@ -205,9 +211,10 @@ public class SyncRunStore {
                 .call(done -> connection.preparedQuery("UPDATE shops s SET "
                                 + "customers_cursor = GREATEST(s.customers_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
                                 + "orders_cursor = GREATEST(s.orders_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
-                                + "sync_started_at = COALESCE(s.sync_started_at, $3), last_successful_sync_at = now() "
+                                + "sync_started_at = COALESCE(s.sync_started_at, $3), last_successful_sync_at = now(), "
+                                + "full_sync_due = s.full_sync_due AND $4 <> 'full' "
                                 + "WHERE s.shop_domain = $2")
-                        .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC))))
+                        .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC), done.mode())))
                 .call(done -> connection.preparedQuery("UPDATE orders SET historical = true WHERE shop_domain = $1 AND NOT historical "
                                 + "AND shopify_created_at < (SELECT sync_started_at FROM shops WHERE shop_domain = $1)")
                         .execute(Tuple.of(done.shopDomain())))

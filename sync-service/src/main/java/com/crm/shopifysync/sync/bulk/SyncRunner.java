@@ -67,7 +67,10 @@ public class SyncRunner {
                 .invoke(started -> started.run().ifPresent(this::execute));
     }
 
-    /** The configured shops, registered in the shops table; those never synced get their initial sync (if so configured). */
+    /**
+     * The configured shops, registered in the shops table; those never synced get their initial sync, those due a full one
+     * (after an upgrade) get it (if so configured).
+     */
     @Scheduled(every = "${sync.bulk.initial-sync-check:30s}", delay = 1, delayUnit = TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> startInitialSyncs() {
@@ -77,7 +80,10 @@ public class SyncRunner {
         }
         return Uni.join().all(shops.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion())
                         .chain(() -> store.neverSynced(shop.domain()))
-                        .chain(never -> never && config.initialSyncOnStart() && !stopping ? start(shop.domain(), false).replaceWithVoid() : Uni.createFrom().voidItem()))
+                        .chain(never -> !config.initialSyncOnStart() || stopping ? Uni.createFrom().voidItem()
+                                : never ? start(shop.domain(), false).replaceWithVoid()
+                                : store.fullSyncDue(shop.domain()).chain(due -> due ? start(shop.domain(), true).replaceWithVoid()
+                                        : Uni.createFrom().voidItem())))
                 .toList()).usingConcurrencyOf(1).andCollectFailures()
                 .onFailure().invoke(e -> LOG.warnf("registering shops or starting initial syncs failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();

@@ -11,6 +11,7 @@ import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
 import com.crm.shopifysync.sync.store.CopyStaging;
 import com.crm.shopifysync.sync.store.Deduplication;
 import com.crm.shopifysync.sync.store.RowsDocument;
+import com.crm.shopifysync.sync.store.SetStatement;
 import com.crm.shopifysync.sync.store.ShopResourceKey;
 import com.crm.shopifysync.sync.store.Sql;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -82,8 +83,9 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
             + "INSERT INTO customers AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, "
             + "tag_versions, tags) SELECT shop_domain, shopify_id, 'gid://shopify/Customer/' || shopify_id, '{}', '', tag_versions, "
             + "present_tags(tag_versions) FROM winners ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET "
-            + "tag_versions = apply_tag_changes(existing.tag_versions, EXCLUDED.tag_versions, existing.tags_observed_at), "
-            + "tags = present_tags(apply_tag_changes(existing.tag_versions, EXCLUDED.tag_versions, existing.tags_observed_at)), "
+            + "tag_versions = apply_tag_changes(tag_versions_of(existing.tag_versions, existing.tags), EXCLUDED.tag_versions, existing.tags_observed_at), "
+            + "tags = present_tags(apply_tag_changes(tag_versions_of(existing.tag_versions, existing.tags), EXCLUDED.tag_versions, "
+            + "existing.tags_observed_at)), "
             + "last_synced_at = now()";
 
     /** One group's update per group topic (consent, purchasing figures): the group's columns and its observation time. */
@@ -91,16 +93,18 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
 
     static {
         for (Group group : List.of(Group.EMAIL_CONSENT, Group.SMS_CONSENT, Group.PURCHASING)) {
-            List<Column> columns = Stream.concat(group.fields().stream().map(field -> new Column(field.column(), field.sqlType())),
-                    Stream.of(new Column(group.observedColumn(), "timestamptz"))).toList();
-            String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-            GROUP_UPDATES.put(group, Sql.incomingRows(columns) + ", winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * FROM incoming "
-                    + "WHERE " + Sql.IS_FRESH_EVENT + " ORDER BY shop_domain, shopify_id, " + group.observedColumn() + " DESC) "
+            List<String> written = Stream.concat(group.fields().stream().map(CustomerField::column), Stream.of(group.observedColumn())).toList();
+            String names = String.join(", ", written);
+            // A field the event does not carry is left as it is (an absent field is not a null).
+            String carried = "(SELECT w.carried FROM winners w WHERE w.shop_domain = EXCLUDED.shop_domain AND w.shopify_id = EXCLUDED.shopify_id)";
+            GROUP_UPDATES.put(group, Sql.incomingRows(groupColumns(group)) + ", winners AS (SELECT DISTINCT ON (shop_domain, shopify_id) * "
+                    + "FROM incoming WHERE " + Sql.IS_FRESH_EVENT + " ORDER BY shop_domain, shopify_id, " + group.observedColumn() + " DESC) "
                     + "INSERT INTO customers AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, "
                     + names + ") SELECT shop_domain, shopify_id, 'gid://shopify/Customer/' || shopify_id, '{}', '', " + names + " FROM winners "
                     + "ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET "
-                    + columns.stream().map(column -> column.name() + " = EXCLUDED." + column.name()).collect(Collectors.joining(", "))
-                    + ", last_synced_at = now() WHERE " + newer(group));
+                    + group.fields().stream().map(field -> field.column() + " = CASE WHEN '" + field.column() + "' = ANY(" + carried
+                            + ") THEN EXCLUDED." + field.column() + " ELSE existing." + field.column() + " END").collect(Collectors.joining(", "))
+                    + ", " + group.observedColumn() + " = EXCLUDED." + group.observedColumn() + ", last_synced_at = now() WHERE " + newer(group));
         }
     }
 
@@ -126,7 +130,7 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
                 sets.add(group.observedColumn() + " = " + ifNewer(group, group.observedColumn()));
             }
         }
-        String tagSet = "apply_tag_set(existing.tag_versions, EXCLUDED.tags, EXCLUDED.tags_observed_at)";
+        String tagSet = "apply_tag_set(tag_versions_of(existing.tag_versions, existing.tags), EXCLUDED.tags, EXCLUDED.tags_observed_at)";
         sets.add("tag_versions = CASE WHEN " + newer(Group.TAGS) + " THEN " + tagSet + " ELSE existing.tag_versions END");
         sets.add("tags = CASE WHEN " + newer(Group.TAGS) + " THEN present_tags(" + tagSet + ") ELSE existing.tags END");
         sets.add("tags_observed_at = " + ifNewer(Group.TAGS, "tags_observed_at"));
@@ -155,34 +159,34 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
         return "CASE WHEN " + newer(group) + " THEN EXCLUDED." + column + " ELSE existing." + column + " END";
     }
 
-    /** Applies the customers (each group: last write wins) in the session's transaction. */
-    public Uni<Void> upsert(List<RowsDocument.Row> customers) {
-        return execute(UPSERT, customers, WRITTEN);
+    /** The upsert of these customers (each group: last write wins); none for no rows. */
+    public static Optional<SetStatement> upsert(List<RowsDocument.Row> customers) {
+        return statement(UPSERT, customers, WRITTEN);
     }
 
-    /** Soft-deletes the customers in the session's transaction. */
-    public Uni<Void> softDelete(List<RowsDocument.Row> deletions) {
-        return execute(SOFT_DELETE, deletions, DELETION);
+    /** The soft delete of these customers. */
+    public static Optional<SetStatement> softDelete(List<RowsDocument.Row> deletions) {
+        return statement(SOFT_DELETE, deletions, DELETION);
     }
 
-    /** Applies tag events ({@link #tagChanges}) in the session's transaction. */
-    public Uni<Void> applyTagChanges(List<RowsDocument.Row> changes) {
-        return execute(APPLY_TAG_CHANGES, changes, TAG_CHANGES);
+    /** The tag events ({@link #tagChanges}). */
+    public static Optional<SetStatement> applyTagChanges(List<RowsDocument.Row> changes) {
+        return statement(APPLY_TAG_CHANGES, changes, TAG_CHANGES);
     }
 
-    /** Applies one group's topic events ({@link #groupUpdate}) in the session's transaction. */
-    public Uni<Void> updateGroup(Group group, List<RowsDocument.Row> updates) {
-        List<Column> columns = Stream.concat(group.fields().stream().map(field -> new Column(field.column(), field.sqlType())),
-                Stream.of(new Column(group.observedColumn(), "timestamptz"))).toList();
-        return execute(GROUP_UPDATES.get(group), updates, columns);
+    /** One group's topic events ({@link #groupUpdate}). */
+    public static Optional<SetStatement> updateGroup(Group group, List<RowsDocument.Row> updates) {
+        return statement(GROUP_UPDATES.get(group), updates, groupColumns(group));
     }
 
-    private Uni<Void> execute(String sql, List<RowsDocument.Row> rows, List<Column> columns) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return getSession().chain(session -> session.createNativeQuery(sql).setParameter("rows", RowsDocument.of(rows, columns))
-                .executeUpdate().replaceWithVoid());
+    /** A group topic's row: the group's columns, its observation time, and which of its fields the payload carried. */
+    private static List<Column> groupColumns(Group group) {
+        return Stream.concat(group.fields().stream().map(field -> new Column(field.column(), field.sqlType())),
+                Stream.of(new Column(group.observedColumn(), "timestamptz"), new Column("carried", "text[]"))).toList();
+    }
+
+    private static Optional<SetStatement> statement(String sql, List<RowsDocument.Row> rows, List<Column> columns) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(new SetStatement(sql, RowsDocument.of(rows, columns)));
     }
 
     /**
@@ -217,6 +221,7 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
         Map<String, Object> values = new HashMap<>();
         group.fields().forEach(field -> values.put(field.column(), part.value(field)));
         values.put(group.observedColumn(), at);
+        values.put("carried", group.fields().stream().filter(part::carries).map(CustomerField::column).toList());
         return new RowsDocument.Row(shopDomain, part.shopifyId(), values, Optional.of(deduplication));
     }
 

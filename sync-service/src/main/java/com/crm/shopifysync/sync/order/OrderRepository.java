@@ -125,18 +125,15 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
         }
     }
 
-    /** Applies the orders (last write wins) in the session's transaction; line items follow the winning version. */
-    public Uni<Void> upsert(List<RowsDocument.Row> orders) {
-        return getSession().chain(session -> UPSERT.execute(session, orders));
+    /** The upsert of these orders (last write wins; line items follow the winning version); none for no rows. */
+    public static Optional<com.crm.shopifysync.sync.store.SetStatement> upsert(List<RowsDocument.Row> orders) {
+        return UPSERT.statement(orders);
     }
 
-    /** Soft-deletes the orders in the session's transaction. */
-    public Uni<Void> softDelete(List<RowsDocument.Row> deletions) {
-        if (deletions.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return getSession().chain(session -> session.createNativeQuery(SOFT_DELETE)
-                .setParameter("rows", RowsDocument.of(deletions, DELETION)).executeUpdate().replaceWithVoid());
+    /** The soft delete of these orders. */
+    public static Optional<com.crm.shopifysync.sync.store.SetStatement> softDelete(List<RowsDocument.Row> deletions) {
+        return deletions.isEmpty() ? Optional.empty()
+                : Optional.of(new com.crm.shopifysync.sync.store.SetStatement(SOFT_DELETE, RowsDocument.of(deletions, DELETION)));
     }
 
     public static RowsDocument.Row deletion(String shopDomain, long shopifyId, com.crm.shopifysync.sync.shopify.ShopifyPayload payload,

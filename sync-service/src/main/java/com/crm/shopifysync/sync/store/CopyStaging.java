@@ -74,7 +74,13 @@ public final class CopyStaging {
                 csv.append(line);
             }
         } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
+            // pgjdbc reports PostgreSQL's refusal of a row as an IOException around the SQLException: that one is the reason
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException refusal) {
+                    throw refusal;
+                }
+            }
+            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), "08006", e);
         }
     }
 

@@ -19,16 +19,20 @@ import org.hibernate.JDBCException;
 public enum DatabaseFailure {
 
     /**
-     * PostgreSQL is unreachable, shutting down or out of resources (SQLSTATE classes 08, 53, 57P; a refused, dropped or
-     * timed-out connection): every piece of work would fail alike, so wait and try the same work again.
+     * PostgreSQL is unreachable, shutting down or has no connection left (SQLSTATE class 08, 57P, 53300; a refused,
+     * dropped or timed-out connection): every piece of work would fail alike, so wait and try the same work again.
      */
     UNAVAILABLE,
     /**
      * PostgreSQL refuses the data however often it is tried (classes 22 data exception, 23 integrity constraint
-     * violation, 42 syntax or access rule): set it aside (dead letter, quarantine) and go on.
+     * violation): set it aside (dead letter, quarantine) and go on.
      */
     REFUSED,
-    /** Anything else (a lock or statement timeout, a deadlock, a serialization failure): worth retrying later. */
+    /**
+     * Anything else: contention (a lock or statement timeout, a deadlock), resources the work itself may exhaust (out of
+     * memory, a configured limit), and the schema or permissions not being what the code expects (class 42: a deployment
+     * problem, never the data's); worth retrying later, and never a reason to set the data aside for good.
+     */
     TRANSIENT;
 
     /** PostgreSQL's own word (an SQLSTATE anywhere in the chain) first; the failure's type where it never got one. */
@@ -40,9 +44,8 @@ public enum DatabaseFailure {
             }
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof IOException || cause instanceof ClosedConnectionException || cause instanceof TimeoutException
-                    || cause instanceof io.smallrye.mutiny.TimeoutException || cause instanceof io.vertx.core.VertxException
-                    || isLibrarySignOfALostConnection(cause)) {
+            if (isTransportFailure(cause) || cause instanceof ClosedConnectionException || cause instanceof TimeoutException
+                    || cause instanceof io.smallrye.mutiny.TimeoutException || isLibrarySignOfALostConnection(cause)) {
                 return UNAVAILABLE;
             }
         }
@@ -50,13 +53,22 @@ public enum DatabaseFailure {
     }
 
     static DatabaseFailure ofSqlState(String sqlState) {
-        if (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57P")) {
+        if (sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState.equals("53300")) {
             return UNAVAILABLE;
         }
-        if (sqlState.startsWith("22") || sqlState.startsWith("23") || sqlState.startsWith("42")) {
+        if (sqlState.startsWith("22") || sqlState.startsWith("23")) {
             return REFUSED;
         }
         return TRANSIENT;
+    }
+
+    /** Failures of the connection itself (not JSON's, not a codec's, which share their supertypes). */
+    private static boolean isTransportFailure(Throwable failure) {
+        if (failure instanceof com.fasterxml.jackson.core.JacksonException || failure instanceof io.vertx.core.json.DecodeException
+                || failure instanceof io.vertx.core.json.EncodeException) {
+            return false;
+        }
+        return failure instanceof IOException || failure instanceof io.vertx.core.VertxException;
     }
 
     /**

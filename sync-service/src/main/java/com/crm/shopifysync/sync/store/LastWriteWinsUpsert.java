@@ -1,12 +1,10 @@
 package com.crm.shopifysync.sync.store;
 
 import com.crm.shopifysync.sync.store.ColumnOwnership.Column;
-import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Inserts or updates many Shopify resources of one table in a single statement:
@@ -55,13 +53,9 @@ public final class LastWriteWinsUpsert {
         this(table, shopifyOwned, List.of(), Optional.empty());
     }
 
-    /** Runs the statement in the session's current transaction; nothing happens for no rows. */
-    public Uni<Void> execute(Mutiny.Session session, List<RowsDocument.Row> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return session.createNativeQuery(sql).setParameter("rows", RowsDocument.of(rows, incomingColumns))
-                .executeUpdate().replaceWithVoid();
+    /** The statement for these rows; none for no rows. */
+    public Optional<SetStatement> statement(List<RowsDocument.Row> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(new SetStatement(sql, RowsDocument.of(rows, incomingColumns)));
     }
 
     private static String build(String table, List<Column> written, String incoming, Optional<String> followUp) {

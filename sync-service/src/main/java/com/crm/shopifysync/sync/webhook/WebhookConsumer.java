@@ -6,10 +6,12 @@ import com.crm.shopifysync.model.WebhookHeaders;
 import com.crm.shopifysync.sync.bulk.SyncRunner;
 import com.crm.shopifysync.sync.shopify.UnmappablePayloadException;
 import com.crm.shopifysync.sync.store.DatabaseFailure;
+import com.crm.shopifysync.sync.store.SetStatement;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -95,23 +97,15 @@ public class WebhookConsumer {
      */
     @Incoming(CHANNEL)
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        List<Decoded> decoded = new ArrayList<>();
-        List<Outcome> unusable = new ArrayList<>();
-        for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
-            try {
-                decoded.add(new Decoded(record, decode(record)));
-            } catch (RuntimeException e) {
-                unusable.add(new Outcome(record, Outcome.Kind.DEAD_LETTER, e));
-            }
-        }
+        Context eventLoop = Vertx.currentContext();
         metrics.batchApplied(batch.getRecords().size());
         Collection<KafkaRecord<String, byte[]>> lastOfPartitions = batch.getLatestOffsetRecords().values();
-        return applyTogether(decoded)
-                .map(applied -> {
-                    List<Outcome> outcomes = new ArrayList<>(unusable);
+        return onWorker(() -> decodeAll(batch.getRecords()))
+                .chain(poll -> applyTogether(poll.decoded(), poll.statements(), eventLoop).map(applied -> {
+                    List<Outcome> outcomes = new ArrayList<>(poll.unusable());
                     outcomes.addAll(applied);
                     return outcomes;
-                })
+                }))
                 .call(outcomes -> handOn(outcomes, outcome -> !lastOfPartitions.contains(outcome.record())))
                 .call(outcomes -> handOn(outcomes, outcome -> lastOfPartitions.contains(outcome.record())))
                 .chain(outcomes -> all(outcomes.stream()
@@ -119,15 +113,34 @@ public class WebhookConsumer {
                         .map(outcome -> Uni.createFrom().completionStage(outcome.record().ack())).toList()));
     }
 
+    /** A poll decoded: what can be applied (with its statements, built already) and what never can. */
+    private record DecodedPoll(List<Decoded> decoded, List<SetStatement> statements, List<Outcome> unusable) {
+    }
+
+    /** Parses, maps and prepares a poll: CPU work, up to 500 payloads of up to 5 MiB, kept off the event loop. */
+    private DecodedPoll decodeAll(List<KafkaRecord<String, byte[]>> records) {
+        List<Decoded> decoded = new ArrayList<>();
+        List<Outcome> unusable = new ArrayList<>();
+        for (KafkaRecord<String, byte[]> record : records) {
+            try {
+                decoded.add(new Decoded(record, decode(record)));
+            } catch (RuntimeException e) {
+                unusable.add(new Outcome(record, Outcome.Kind.DEAD_LETTER, e));
+            }
+        }
+        return new DecodedPoll(decoded, WebhookWriter.prepare(decoded.stream().map(Decoded::change).toList()), unusable);
+    }
+
+    private static <T> Uni<T> onWorker(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
     @Incoming(RETRIES)
     public Uni<Void> retry(KafkaRecord<String, byte[]> record) {
-        WebhookChange change;
-        try {
-            change = decode(record);
-        } catch (RuntimeException unusable) {
-            return settle(new Outcome(record, Outcome.Kind.DEAD_LETTER, unusable));
-        }
-        return applyTogether(List.of(new Decoded(record, change))).chain(applied -> settle(applied.get(0)));
+        Context eventLoop = Vertx.currentContext();
+        return onWorker(() -> decodeAll(List.of(record))).chain(poll -> poll.unusable().isEmpty()
+                ? applyTogether(poll.decoded(), poll.statements(), eventLoop).chain(applied -> settle(applied.get(0)))
+                : settle(poll.unusable().get(0)));
     }
 
     /** A record-at-a-time settlement: handed on, then acknowledged (a retried record is acknowledged by the strategy). */
@@ -163,13 +176,15 @@ public class WebhookConsumer {
         return all(handedOn);
     }
 
-    /** Applies the events in one transaction; when that fails for another reason than an outage, one by one. */
-    private Uni<List<Outcome>> applyTogether(List<Decoded> decoded) {
+    /**
+     * Applies the events ({@code statements}, prepared from them) in one transaction; when that fails for another reason
+     * than an outage, one by one.
+     */
+    private Uni<List<Outcome>> applyTogether(List<Decoded> decoded, List<SetStatement> statements, Context eventLoop) {
         if (decoded.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<WebhookChange> changes = decoded.stream().map(Decoded::change).toList();
-        return waitingOutDatabaseOutages(() -> onSafeContext(() -> writer.applyAll(changes)), decoded.get(0).record())
+        return waitingOutDatabaseOutages(() -> onSafeContext(eventLoop, () -> writer.apply(statements)), decoded.get(0).record())
                 .onItemOrFailure().transformToUni((applied, failure) -> {
                     if (failure == null) {
                         return Uni.createFrom().item(decoded.stream().map(item -> Outcome.applied(item.record())).toList());
@@ -179,7 +194,8 @@ public class WebhookConsumer {
                     }
                     LOG.debugf("a batch of %d webhooks failed (%s); applying them one by one", decoded.size(), failure.toString());
                     return Multi.createFrom().iterable(decoded)
-                            .onItem().transformToUniAndConcatenate(item -> applyTogether(List.of(item)))
+                            .onItem().transformToUniAndConcatenate(item -> applyTogether(List.of(item),
+                                    WebhookWriter.prepare(List.of(item.change())), eventLoop))
                             .collect().asList()
                             .map(lists -> lists.stream().flatMap(List::stream).toList());
                 });
@@ -217,12 +233,12 @@ public class WebhookConsumer {
     }
 
     /**
-     * Runs database work on a fresh, isolated Vert.x duplicated context, which Hibernate Reactive requires: batch
-     * consumption does not dispatch on one.
+     * Runs database work on a fresh, isolated Vert.x duplicated context of the channel's event loop, which Hibernate
+     * Reactive requires: batch consumption does not dispatch on one, and decoding moved the work to a worker thread.
      */
-    private static <T> Uni<T> onSafeContext(Supplier<Uni<? extends T>> work) {
+    private static <T> Uni<T> onSafeContext(Context eventLoop, Supplier<Uni<? extends T>> work) {
         return Uni.createFrom().deferred(() -> {
-            Context isolated = VertxContext.createNewDuplicatedContext(Vertx.currentContext());
+            Context isolated = VertxContext.createNewDuplicatedContext(eventLoop);
             VertxContextSafetyToggle.setContextSafe(isolated, true);
             return Uni.createFrom().<T>deferred(work).runSubscriptionOn(task -> isolated.runOnContext(ignored -> task.run()));
         });

@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import com.crm.shopifysync.sync.store.Deduplication;
 import com.crm.shopifysync.sync.store.RowsDocument;
+import com.crm.shopifysync.sync.store.SetStatement;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Map;
@@ -31,28 +32,22 @@ import java.util.Optional;
 @ApplicationScoped
 public class WebhookWriter {
 
-    private final CustomerRepository customers;
-    private final OrderRepository orders;
     private final String setLockTimeout;
 
     /**
      * @param lockTimeout how long a webhook transaction waits for a row another transaction holds (a CRM user's
      *                    long edit, say) before it gives up and the event is retried later, freeing the partition
      */
-    public WebhookWriter(CustomerRepository customers, OrderRepository orders,
-                         @ConfigProperty(name = "sync.webhooks.lock-timeout", defaultValue = "5s") Duration lockTimeout) {
-        this.customers = customers;
-        this.orders = orders;
+    public WebhookWriter(@ConfigProperty(name = "sync.webhooks.lock-timeout", defaultValue = "5s") Duration lockTimeout) {
         this.setLockTimeout = "SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'";
     }
 
     /**
-     * Applies the changes in one transaction, a statement per kind of change. Their order within the batch does
-     * not matter: every statement settles by freshness (last write wins, per field group), upserts never touch the
-     * soft-delete flag, deletions only set it.
+     * The statements that apply the changes, one per kind of change. Pure CPU work (the rows become one JSON document per
+     * statement): done on a worker thread, apart from the I/O. Their order does not matter: every statement settles by
+     * freshness (last write wins, per field group), upserts never touch the soft-delete flag, deletions only set it.
      */
-    @WithTransaction
-    public Uni<Void> applyAll(List<WebhookChange> changes) {
+    public static List<SetStatement> prepare(List<WebhookChange> changes) {
         List<RowsDocument.Row> customerUpserts = new ArrayList<>();
         List<RowsDocument.Row> customerDeletions = new ArrayList<>();
         List<RowsDocument.Row> tagChanges = new ArrayList<>();
@@ -80,14 +75,23 @@ public class WebhookWriter {
             }
             // BulkOperationFinished writes nothing: a sync waiting for the operation has been told already.
         }
-        Uni<Void> applied = Panache.getSession().chain(session -> session.createNativeQuery(setLockTimeout).executeUpdate())
-                .chain(() -> customers.upsert(customerUpserts))
-                .chain(() -> customers.softDelete(customerDeletions))
-                .chain(() -> customers.applyTagChanges(tagChanges));
-        for (Map.Entry<CustomerField.Group, List<RowsDocument.Row>> group : groupUpdates.entrySet()) {
-            applied = applied.chain(() -> customers.updateGroup(group.getKey(), group.getValue()));
+        List<SetStatement> statements = new ArrayList<>();
+        CustomerRepository.upsert(customerUpserts).ifPresent(statements::add);
+        CustomerRepository.softDelete(customerDeletions).ifPresent(statements::add);
+        CustomerRepository.applyTagChanges(tagChanges).ifPresent(statements::add);
+        groupUpdates.forEach((group, rows) -> CustomerRepository.updateGroup(group, rows).ifPresent(statements::add));
+        OrderRepository.upsert(orderUpserts).ifPresent(statements::add);
+        OrderRepository.softDelete(orderDeletions).ifPresent(statements::add);
+        return statements;
+    }
+
+    /** Runs prepared statements in one transaction. */
+    @WithTransaction
+    public Uni<Void> apply(List<SetStatement> statements) {
+        Uni<Void> applied = Panache.getSession().chain(session -> session.createNativeQuery(setLockTimeout).executeUpdate()).replaceWithVoid();
+        for (SetStatement statement : statements) {
+            applied = applied.chain(() -> Panache.getSession().chain(statement::execute));
         }
-        return applied.chain(() -> orders.upsert(orderUpserts))
-                .chain(() -> orders.softDelete(orderDeletions));
+        return applied;
     }
 }

@@ -160,7 +160,12 @@ class DeadLetterTest {
             assertThat(dead.getString("items[0].webhookId")).isEqualTo(stuck.webhookId());
             assertThat(dead.getInt("items[0].attempts")).as("1 attempt and 3 retries").isEqualTo(4);
             assertThat(dead.getString("items[0].reason")).contains("lock");
-            assertThat(dead.getString("items[0].payload")).hasSize(large.length());
+            // a list carries the head of each payload; the whole one, as sent, is the dead letter's own resource
+            assertThat(dead.getBoolean("items[0].payloadTruncated")).isTrue();
+            assertThat(dead.getLong("items[0].payloadBytes")).isEqualTo(large.length());
+            assertThat(large).startsWith(dead.getString("items[0].payload"));
+            assertThat(given().auth().oauth2(TOKEN).get(base() + "/" + dead.getString("items[0].id") + "/payload").then().statusCode(200)
+                    .extract().asString()).isEqualTo(large);
             assertThat(Metrics.sum("sync_webhook_events_total{outcome=\"retried\"") - retriedBefore).isEqualTo(4);
             assertThat(Metrics.sum("sync_dead_letters_recorded_total{topic=\"customers/update\"")).isGreaterThanOrEqualTo(1);
             editor.rollback();

@@ -34,7 +34,12 @@ class DatabaseFailureTest {
                         new SQLException("COPY failed", new java.io.IOException(new SQLException("invalid byte sequence", "22021"))),
                         DatabaseFailure.REFUSED),
                 Arguments.of("not-null violation (23502)", pg("23502"), DatabaseFailure.REFUSED),
-                Arguments.of("undefined column (42703)", new SQLException("column does not exist", "42703"), DatabaseFailure.REFUSED),
+                // the schema or permissions not what the code expects (a deployment problem), or the work's own resources
+                Arguments.of("undefined column (42703)", new SQLException("column does not exist", "42703"), DatabaseFailure.TRANSIENT),
+                Arguments.of("permission denied (42501)", pg("42501"), DatabaseFailure.TRANSIENT),
+                Arguments.of("out of memory (53200)", pg("53200"), DatabaseFailure.TRANSIENT),
+                Arguments.of("malformed JSON in our own code", new com.fasterxml.jackson.core.JsonParseException(null, "unexpected"),
+                        DatabaseFailure.TRANSIENT),
                 // contention: worth retrying later
                 Arguments.of("lock timeout (55P03)", pg("55P03"), DatabaseFailure.TRANSIENT),
                 Arguments.of("deadlock (40P01)", pg("40P01"), DatabaseFailure.TRANSIENT),
