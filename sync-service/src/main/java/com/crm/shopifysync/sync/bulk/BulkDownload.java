@@ -55,7 +55,7 @@ final class BulkDownload {
                 if (status != 200) {
                     lastFailure = "HTTP " + status;
                 } else {
-                    try (InputStream body = connection.getInputStream()) {
+                    try (InputStream body = new WholeBody(connection.getInputStream(), connection.getContentLengthLong())) {
                         BulkFileReader.Outcome outcome = reader.read(body, skip);
                         if (expectedLines > 0 && outcome.lines() < expectedLines) {
                             throw new java.io.EOFException("the file ended after " + outcome.lines() + " of its " + expectedLines + " lines");
@@ -78,5 +78,42 @@ final class BulkDownload {
             Pause.sleep(config.retryBackoff().multipliedBy(attempt));
         }
         throw new ShopifyCallFailed("the " + what + " download failed " + config.downloadAttempts() + " times; last: " + lastFailure, false);
+    }
+
+    /**
+     * A body that ends before its Content-Length is a broken download, not the end of the file.
+     * {@link HttpURLConnection} reports such a cut as an ordinary end of stream, which would hand the half-read last
+     * line to the parser as if the file had ended there.
+     */
+    static final class WholeBody extends java.io.FilterInputStream {
+        private final long length;
+        private long read;
+
+        WholeBody(InputStream body, long length) {
+            super(body);
+            this.length = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(n);
+            return n;
+        }
+
+        private void count(int n) throws java.io.EOFException {
+            if (n >= 0) {
+                read += n;
+            } else if (length >= 0 && read < length) {
+                throw new java.io.EOFException("the connection closed after " + read + " of the file's " + length + " bytes");
+            }
+        }
     }
 }

@@ -102,8 +102,8 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
                     + "INSERT INTO customers AS existing (shop_domain, shopify_id, admin_graphql_api_id, shopify_payload, shopify_payload_sha256, "
                     + names + ") SELECT shop_domain, shopify_id, 'gid://shopify/Customer/' || shopify_id, '{}', '', " + names + " FROM winners "
                     + "ON CONFLICT (shop_domain, shopify_id) DO UPDATE SET "
-                    + group.fields().stream().map(field -> field.column() + " = CASE WHEN '" + field.column() + "' = ANY(" + carried
-                            + ") THEN EXCLUDED." + field.column() + " ELSE existing." + field.column() + " END").collect(Collectors.joining(", "))
+                    + group.fields().stream().map(field -> field.column() + " = CASE WHEN " + carried + " @> ARRAY['" + field.column()
+                            + "'] THEN EXCLUDED." + field.column() + " ELSE existing." + field.column() + " END").collect(Collectors.joining(", "))
                     + ", " + group.observedColumn() + " = EXCLUDED." + group.observedColumn() + ", last_synced_at = now() WHERE " + newer(group));
         }
     }

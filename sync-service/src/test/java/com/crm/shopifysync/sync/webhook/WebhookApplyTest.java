@@ -163,6 +163,23 @@ class WebhookApplyTest {
     }
 
     @Test
+    void aGroupTopicChangesOnlyTheFieldsItCarries() {
+        long id = 70;
+        String summary = "{\"customerId\":\"gid://shopify/Customer/70\",\"numberOfOrders\":4,"
+                + "\"amountSpent\":{\"amount\":\"120.50\",\"currencyCode\":\"EUR\"},\"occurredAt\":\"2026-05-01T10:00:00Z\"}";
+        String countOnly = "{\"customerId\":\"gid://shopify/Customer/70\",\"numberOfOrders\":5,\"occurredAt\":\"2026-05-01T11:00:00Z\"}";
+        kafka.send(record(delivery("customers/purchasing_summary", shop), summary));
+        await().atMost(Duration.ofSeconds(20)).until(() -> processedEvents(shop) == 1);
+        kafka.send(record(delivery("customers/purchasing_summary", shop), countOnly));
+        await().atMost(Duration.ofSeconds(20)).until(() -> processedEvents(shop) == 2);
+
+        JsonPath customer = awaitCustomer(id);
+        assertThat(customer.getInt("ordersCount")).isEqualTo(5);
+        assertThat(new java.math.BigDecimal(customer.getString("totalSpent"))).as("not carried by the second summary")
+                .isEqualByComparingTo("120.50");
+    }
+
+    @Test
     void aTripleDeliveryHasOneEffect() throws SQLException {
         WebhookDelivery original = delivery("customers/update", shop);
         String body = customerJson(7, "once@example.com", "2026-02-01T00:00:00Z");
