@@ -6,6 +6,12 @@ package com.crm.shopifysync.model;
  */
 public final class WebhookHeaders {
 
+    /**
+     * Not Shopify's: the topic of the event the gateway publishes after it refused a shop's webhooks for a while (Kafka
+     * unavailable), asking the sync-service for a catch-up sync of the shop.
+     */
+    public static final String CATCH_UP_TOPIC = "crm/catch_up";
+
     /** {@code X-Shopify-Topic}, e.g. {@code orders/updated}. Always present. */
     public static final String TOPIC = "shopify-topic";
     /** {@code X-Shopify-Shop-Domain}, lower-cased, e.g. {@code snowdevil.myshopify.com}. Always present. */

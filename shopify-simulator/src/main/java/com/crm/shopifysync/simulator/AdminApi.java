@@ -4,6 +4,8 @@ import static com.crm.shopifysync.simulator.Shapes.map;
 
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.DataFetcherResult;
 import graphql.GraphQL;
 import graphql.GraphQLError;
 import graphql.language.Document;
@@ -131,6 +133,19 @@ public final class AdminApi {
         fetchers.put("QueryRoot.shop", env -> map("__typename", "Shop", "id", "gid://shopify/Shop/1",
                 "name", shop(env).domain(), "myshopifyDomain", shop(env).domain(), "currencyCode", "USD",
                 "ianaTimezone", "America/New_York"));
+        fetchers.put("QueryRoot.webhookSubscriptions", this::webhookSubscriptions);
+        fetchers.put("QueryRoot.webhookSubscription", env -> shop(env).webhookSubscription(idOf(env.getArgument("id")))
+                .map(subscription -> subscription.graphQl(shop(env).webhookApiVersion())).orElse(null));
+        fetchers.put("QueryRoot.webhookSubscriptionsCount", env -> count(env, shop(env).webhookSubscriptions().size()));
+        fetchers.put("Mutation.webhookSubscriptionCreate", this::createWebhookSubscription);
+        fetchers.put("Mutation.webhookSubscriptionDelete", env -> {
+            String id = env.getArgument("id");
+            if (shop(env).deleteWebhookSubscription(idOf(id))) {
+                return map("deletedWebhookSubscriptionId", id, "userErrors", List.of());
+            }
+            return map("deletedWebhookSubscriptionId", null, "userErrors",
+                    List.of(map("field", List.of("id"), "message", "Webhook subscription does not exist")));
+        });
         fetchers.put("Mutation.bulkOperationRunQuery", this::runQuery);
         fetchers.put("Mutation.bulkOperationCancel", env -> {
             if (bulkOperationById(env) == null) {
@@ -184,6 +199,110 @@ public final class AdminApi {
                 }
             });
             return map("bulkOperation", graphQl(operation), "userErrors", List.of());
+        }
+    }
+
+    // ---- webhook subscriptions ----
+
+    /** A connection of the shop's subscriptions, filtered by topics, uri and format, paged by opaque cursors. */
+    private Object webhookSubscriptions(DataFetchingEnvironment env) {
+        Integer first = env.getArgument("first");
+        Integer last = env.getArgument("last");
+        if (first == null && last == null) {
+            return DataFetcherResult.newResult().error(GraphqlErrorBuilder.newError(env)
+                    .message("you must provide one of first or last").build()).build();
+        }
+        List<String> topics = env.getArgument("topics");
+        String uri = Optional.ofNullable((String) env.getArgument("uri")).orElse(env.getArgument("callbackUrl"));
+        String format = env.getArgument("format");
+        List<WebhookSubscription> all = new ArrayList<>(shop(env).webhookSubscriptions().stream()
+                .filter(subscription -> topics == null || topics.contains(subscription.topic()))
+                .filter(subscription -> uri == null || subscription.uri().equals(uri))
+                .filter(subscription -> format == null || subscription.format().equals(format))
+                .toList());
+        if (Boolean.TRUE.equals(env.getArgument("reverse"))) {
+            java.util.Collections.reverse(all);
+        }
+        int from = Optional.ofNullable((String) env.getArgument("after")).map(cursor -> positionOf(all, cursor) + 1).orElse(0);
+        int to = Optional.ofNullable((String) env.getArgument("before")).map(cursor -> positionOf(all, cursor)).orElse(all.size());
+        to = Math.max(from, to);
+        if (first != null) {
+            to = Math.min(to, from + first);
+        }
+        if (last != null) {
+            from = Math.max(from, to - last);
+        }
+        String version = shop(env).webhookApiVersion();
+        List<Map<String, Object>> nodes = all.subList(from, to).stream().map(subscription -> subscription.graphQl(version)).toList();
+        List<Map<String, Object>> edges = all.subList(from, to).stream()
+                .map(subscription -> map("cursor", cursor(subscription), "node", subscription.graphQl(version))).toList();
+        return map("edges", edges, "nodes", nodes, "pageInfo", map(
+                "hasNextPage", to < all.size(), "hasPreviousPage", from > 0,
+                "startCursor", from < to ? cursor(all.get(from)) : null, "endCursor", from < to ? cursor(all.get(to - 1)) : null));
+    }
+
+    private static String cursor(WebhookSubscription subscription) {
+        return java.util.Base64.getEncoder().encodeToString(("{\"last_id\":" + subscription.id() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The position of the subscription a cursor names (or where it would be, when it was deleted since). */
+    private static int positionOf(List<WebhookSubscription> subscriptions, String cursor) {
+        long id;
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+            id = Long.parseLong(decoded.replaceAll("[^0-9]", ""));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+        for (int i = 0; i < subscriptions.size(); i++) {
+            if (subscriptions.get(i).id() == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Map<String, Object> createWebhookSubscription(DataFetchingEnvironment env) {
+        String topic = env.getArgument("topic");
+        Map<String, Object> input = env.getArgument("webhookSubscription");
+        String addressField = input.get("uri") != null ? "uri" : "callbackUrl";
+        String address = (String) input.get(addressField);
+        String format = Optional.ofNullable((String) input.get("format")).orElse("JSON");
+        String name = (String) input.get("name");
+        @SuppressWarnings("unchecked")
+        List<String> includeFields = Optional.ofNullable((List<String>) input.get("includeFields")).orElse(List.of());
+        String invalid = null;
+        String field = addressField;
+        if (address == null || address.isBlank()) {
+            invalid = "Address can't be blank";
+        } else if (!httpAddress(address)) {
+            invalid = "Address is invalid";
+        } else if (!format.equals("JSON")) {
+            field = "format";
+            invalid = "The simulator sends JSON webhooks only";
+        } else if (name != null && !name.matches("[A-Za-z0-9_-]{1,50}")) {
+            field = "name";
+            invalid = "Name can only contain alphanumeric characters, hyphens and underscores, and be at most 50 characters long";
+        }
+        if (invalid != null) {
+            return webhookSubscriptionError(field, invalid);
+        }
+        return shop(env).addWebhookSubscription(topic, address, format, includeFields, (String) input.get("filter"), name)
+                .map(created -> map("webhookSubscription", created.graphQl(shop(env).webhookApiVersion()), "userErrors", List.of()))
+                .orElseGet(() -> webhookSubscriptionError(addressField, "Address for this topic has already been taken"));
+    }
+
+    private static Map<String, Object> webhookSubscriptionError(String field, String message) {
+        return map("webhookSubscription", null, "userErrors", List.of(map("field", List.of("webhookSubscription", field), "message", message)));
+    }
+
+    /** An absolute http(s) URL with a host: the simulator delivers to nothing else (no Pub/Sub, no EventBridge). */
+    private static boolean httpAddress(String address) {
+        try {
+            java.net.URI uri = new java.net.URI(address);
+            return uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
     }
 

@@ -20,8 +20,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The simulator's own API (not Shopify's), under {@code /simulator}: create shops, act as the merchant (each change
- * sends its webhook; {@code ?delivery=drop|duplicate|delay|hold} and {@code delayMs} bend the delivery) and set
- * faults. See the module's README for every route.
+ * sends its webhook; {@code ?delivery=drop|duplicate|delay|hold} and {@code delayMs} bend the delivery), set faults,
+ * expire tokens, list and delete webhook subscriptions as Shopify would, and lose deliveries at random. See the
+ * module's README for every route.
  */
 final class ControlApi {
 
@@ -36,7 +37,7 @@ final class ControlApi {
     void routes(Router router) {
         router.get("/simulator/shops").handler(context -> json(context.response(), 200, simulator.shops().stream()
                 .map(shop -> Map.of("domain", shop.domain(), "customers", shop.customers().size(),
-                        "orders", shop.visibleOrders().size(), "scopes", shop.scopes())).toList()));
+                        "orders", shop.visibleOrders().size(), "scopes", shop.scopes(), "installed", shop.installed())).toList()));
         router.post("/simulator/shops").handler(this::createShop);
         router.get("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) ->
                 shop.customer(id(context)).ifPresentOrElse(customer -> json(context.response(), 200, Shapes.graphQl(customer)),
@@ -79,7 +80,8 @@ final class ControlApi {
                     .withDownloadStallAfter(body.getLong("stallDownloadAfterBytes", 0L))
                     .withExpiredUrls(body.getBoolean("expireUrls", false))
                     .withResponseDelay(body.getLong("responseDelayMillis", 0L))
-                    .withHttpFailures(body.getInteger("http429Count", 0), body.getInteger("http5xxCount", 0)));
+                    .withHttpFailures(body.getInteger("http429Count", 0), body.getInteger("http5xxCount", 0))
+                    .withLostRefreshResponses(body.getInteger("lostRefreshResponses", 0)));
             JsonObject throttle = body.getJsonObject("throttle");
             if (throttle != null) {
                 shop.bucket().reconfigure(throttle.getDouble("maximumAvailable"), throttle.getDouble("restoreRate"));
@@ -91,6 +93,34 @@ final class ControlApi {
             shop.bucket().reconfigure(2000, 100);
             context.response().setStatusCode(204).end();
         }));
+        router.post("/simulator/shops/:shop/expire-tokens").handler(withShop((context, shop) -> {
+            shop.expireAccessTokens();
+            context.response().setStatusCode(204).end();
+        }));
+        router.get("/simulator/shops/:shop/webhook-subscriptions").handler(withShop((context, shop) ->
+                json(context.response(), 200, shop.webhookSubscriptions().stream().map(ControlApi::subscription).toList())));
+        router.delete("/simulator/shops/:shop/webhook-subscriptions/:id").handler(withShop((context, shop) -> {
+            if (shop.deleteWebhookSubscription(subscriptionId(context.pathParam("id")))) {
+                context.response().setStatusCode(204).end();
+            } else {
+                notFound(context);
+            }
+        }));
+        router.delete("/simulator/shops/:shop/webhook-subscriptions").handler(withShop((context, shop) -> {
+            String topic = context.request().getParam("topic");
+            if (topic == null) {
+                throw new IllegalArgumentException("?topic= is required (orders/create or ORDERS_CREATE)");
+            }
+            json(context.response(), 200, Map.of("deleted", shop.deleteWebhookSubscription(topic).stream().map(ControlApi::subscription).toList()));
+        }));
+        router.put("/simulator/shops/:shop/webhook-drops").handler(withShop((context, shop) -> {
+            JsonObject body = body(context);
+            shop.dropWebhooks(body.getDouble("fraction", 0.0), body.getLong("seed", 1L));
+            json(context.response(), 200, Map.of("fraction", body.getDouble("fraction", 0.0), "seed", body.getLong("seed", 1L),
+                    "dropped", shop.droppedWebhooks()));
+        }));
+        router.get("/simulator/shops/:shop/webhook-drops").handler(withShop((context, shop) ->
+                json(context.response(), 200, Map.of("dropped", shop.droppedWebhooks()))));
         router.put("/simulator/webhooks").handler(context -> {
             JsonObject body = body(context);
             simulator.webhooks().configure(body.getString("gatewayUrl"), body.getString("secret"));
@@ -100,18 +130,47 @@ final class ControlApi {
                 Map.of("released", simulator.webhooks().release(Boolean.parseBoolean(context.request().getParam("reverse"))))));
     }
 
+    /** A shop with {@code accessToken} has the app installed (a static token); without one it waits for OAuth. */
     private void createShop(RoutingContext context) {
         JsonObject body = body(context);
-        if (body.getString("domain") == null || body.getString("accessToken") == null) {
-            json(context.response(), 422, Map.of("errors", "domain and accessToken are required"));
+        if (body.getString("domain") == null) {
+            json(context.response(), 422, Map.of("errors", "domain is required"));
             return;
         }
         List<String> scopes = strings(body.getJsonArray("scopes"));
-        ShopSpec spec = new ShopSpec(body.getString("domain"), body.getString("accessToken"),
-                scopes == null ? ShopSpec.ALL_SCOPES : new HashSet<>(scopes), body.getInteger("customers", 100),
-                body.getInteger("orders", 300), body.getLong("seed", 42L));
+        ShopSpec spec = body.getString("accessToken") == null
+                ? ShopSpec.notInstalled(body.getString("domain"), body.getInteger("customers", 100), body.getInteger("orders", 300),
+                        body.getLong("seed", 42L))
+                : new ShopSpec(body.getString("domain"), body.getString("accessToken"),
+                        scopes == null ? ShopSpec.ALL_SCOPES : new HashSet<>(scopes), body.getInteger("customers", 100),
+                        body.getInteger("orders", 300), body.getLong("seed", 42L));
         simulator.addShop(spec);
-        json(context.response(), 201, Map.of("domain", spec.domain(), "customers", spec.customers(), "orders", spec.orders()));
+        json(context.response(), 201, Map.of("domain", spec.domain(), "customers", spec.customers(), "orders", spec.orders(),
+                "installed", spec.installed()));
+    }
+
+    private static Map<String, Object> subscription(WebhookSubscription subscription) {
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("id", subscription.gid());
+        json.put("topic", subscription.topic());
+        json.put("webhookTopic", subscription.webhookTopic());
+        json.put("uri", subscription.uri());
+        json.put("format", subscription.format());
+        json.put("includeFields", subscription.includeFields());
+        json.put("filter", subscription.filter());
+        json.put("name", subscription.name());
+        json.put("createdAt", subscription.createdAt().toString());
+        json.put("updatedAt", subscription.updatedAt().toString());
+        return json;
+    }
+
+    /** A subscription's numeric id, given as such or as the last segment of its GID. */
+    private static long subscriptionId(String id) {
+        try {
+            return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a webhook subscription id: " + id);
+        }
     }
 
     private void changed(RoutingContext context, SimulatedShop shop, Optional<SimulatedShop.Webhooks> change, int status) {

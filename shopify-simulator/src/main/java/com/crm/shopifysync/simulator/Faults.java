@@ -16,11 +16,14 @@ package com.crm.shopifysync.simulator;
  * @param responseDelayMillis every GraphQL response waits this long
  * @param http429Count       this many GraphQL requests answer HTTP 429 with a THROTTLED error
  * @param http5xxCount       this many GraphQL requests answer HTTP 503
+ * @param lostRefreshResponses this many refresh grants are carried out (a new pair is minted) but their response is
+ *                           lost: the connection closes without an answer, as when a network cuts after Shopify acted
  */
 public record Faults(String bulkFailure, int bulkFailureCount, double failAfterFraction, long cutDownloadAfterBytes,
-                     long stallDownloadAfterBytes, boolean expireUrls, long responseDelayMillis, int http429Count, int http5xxCount) {
+                     long stallDownloadAfterBytes, boolean expireUrls, long responseDelayMillis, int http429Count, int http5xxCount,
+                     int lostRefreshResponses) {
 
-    public static final Faults NONE = new Faults(null, 0, 0.5, 0, 0, false, 0, 0, 0);
+    public static final Faults NONE = new Faults(null, 0, 0.5, 0, 0, false, 0, 0, 0, 0);
 
     /** The next bulk operation fails with {@code errorCode} once {@code afterFraction} of it is exported. */
     public Faults withBulkFailure(String errorCode, double afterFraction) {
@@ -30,32 +33,32 @@ public record Faults(String bulkFailure, int bulkFailureCount, double failAfterF
     /** The next {@code count} bulk operations fail with {@code errorCode}. */
     public Faults withBulkFailures(String errorCode, double afterFraction, int count) {
         return new Faults(errorCode, count, afterFraction, cutDownloadAfterBytes, stallDownloadAfterBytes, expireUrls,
-                responseDelayMillis, http429Count, http5xxCount);
+                responseDelayMillis, http429Count, http5xxCount, lostRefreshResponses);
     }
 
     public Faults withDownloadCutAfter(long bytes) {
         return new Faults(bulkFailure, bulkFailureCount, failAfterFraction, bytes, stallDownloadAfterBytes, expireUrls,
-                responseDelayMillis, http429Count, http5xxCount);
+                responseDelayMillis, http429Count, http5xxCount, lostRefreshResponses);
     }
 
     public Faults withDownloadStallAfter(long bytes) {
         return new Faults(bulkFailure, bulkFailureCount, failAfterFraction, cutDownloadAfterBytes, bytes, expireUrls,
-                responseDelayMillis, http429Count, http5xxCount);
+                responseDelayMillis, http429Count, http5xxCount, lostRefreshResponses);
     }
 
     public Faults withExpiredUrls(boolean expire) {
         return new Faults(bulkFailure, bulkFailureCount, failAfterFraction, cutDownloadAfterBytes, stallDownloadAfterBytes, expire,
-                responseDelayMillis, http429Count, http5xxCount);
+                responseDelayMillis, http429Count, http5xxCount, lostRefreshResponses);
     }
 
     public Faults withResponseDelay(long millis) {
         return new Faults(bulkFailure, bulkFailureCount, failAfterFraction, cutDownloadAfterBytes, stallDownloadAfterBytes, expireUrls,
-                millis, http429Count, http5xxCount);
+                millis, http429Count, http5xxCount, lostRefreshResponses);
     }
 
     public Faults withHttpFailures(int http429, int http5xx) {
         return new Faults(bulkFailure, bulkFailureCount, failAfterFraction, cutDownloadAfterBytes, stallDownloadAfterBytes, expireUrls,
-                responseDelayMillis, http429, http5xx);
+                responseDelayMillis, http429, http5xx, lostRefreshResponses);
     }
 
     /** One bulk failure used up. */
@@ -66,6 +69,15 @@ public record Faults(String bulkFailure, int bulkFailureCount, double failAfterF
 
     public Faults withoutDownloadFaults() {
         return withDownloadCutAfter(0).withDownloadStallAfter(0);
+    }
+
+    public Faults withLostRefreshResponses(int count) {
+        return new Faults(bulkFailure, bulkFailureCount, failAfterFraction, cutDownloadAfterBytes, stallDownloadAfterBytes, expireUrls,
+                responseDelayMillis, http429Count, http5xxCount, count);
+    }
+
+    public Faults withLostRefreshResponseUsed() {
+        return withLostRefreshResponses(lostRefreshResponses - 1);
     }
 
     public Faults withHttpFailuresUsed(int used429, int used5xx) {

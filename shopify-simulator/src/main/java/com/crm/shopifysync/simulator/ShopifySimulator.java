@@ -2,6 +2,7 @@ package com.crm.shopifysync.simulator;
 
 import com.crm.shopifysync.model.WebhookSignature;
 import com.crm.shopifysync.simulator.SimulatedShop.PendingWebhook;
+import com.crm.shopifysync.simulator.WebhookDeliveries.Destination;
 import com.crm.shopifysync.simulator.WebhookDeliveries.Mode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,31 +35,109 @@ import java.util.concurrent.TimeUnit;
 /**
  * Shopify, as far as this project meets it: the GraphQL Admin API ({@code POST /admin/api/{version}/graphql.json},
  * authenticated by {@code X-Shopify-Access-Token}), bulk operation results served as signed, expiring JSONL
- * downloads, and signed webhooks for the merchant's changes. A control API under {@code /simulator} creates shops,
- * changes their data and injects faults. Usable in-process (tests) and as a program ({@link Main}, the demo).
+ * downloads, and signed webhooks for the merchant's changes. Each shop also has its own base URL
+ * ({@link #baseUrl(String)}, what {@code https://{shop}} is on Shopify) with the public app's OAuth (authorization
+ * code grant, expiring offline tokens and their refresh) and its Admin API. A control API under {@code /simulator}
+ * creates shops, changes their data and injects faults. Usable in-process (tests) and as a program ({@link Main}).
  */
 public final class ShopifySimulator implements AutoCloseable {
 
+    /**
+     * How the simulator runs.
+     *
+     * @param gatewayUrl         where app-level webhooks go (null: none)
+     * @param webhookSecret      how webhooks of shops with a static token are signed
+     * @param webhookRetryDelayMillis the first retry's delay; each next one doubles (Shopify: 8 retries over 4 hours)
+     * @param clientId           the public app's client id (null: no app, OAuth answers errors)
+     * @param clientSecret       the public app's client secret: signs OAuth redirects and the webhooks of shops
+     *                           installed through OAuth
+     * @param tokenLifetime      how long an expiring access token lasts (Shopify: 1 hour)
+     * @param refreshTokenLifetime how long a refresh token lasts (Shopify: 90 days)
+     * @param appWebhookTopics   the topics the app declares in its {@code shopify.app.toml}: shops installed through
+     *                           OAuth send these to {@code gatewayUrl} besides their Admin API subscriptions
+     */
     public record Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
-                          long operationStartDelayMillis, long webhookRetryDelayMillis) {
+                          long operationStartDelayMillis, long webhookRetryDelayMillis, String clientId, String clientSecret,
+                          Duration tokenLifetime, Duration refreshTokenLifetime, Set<String> appWebhookTopics) {
+
+        public static final Duration SHOPIFY_TOKEN_LIFETIME = Duration.ofHours(1);
+        public static final Duration SHOPIFY_REFRESH_TOKEN_LIFETIME = Duration.ofDays(90);
+
+        public Options {
+            tokenLifetime = tokenLifetime == null ? SHOPIFY_TOKEN_LIFETIME : tokenLifetime;
+            refreshTokenLifetime = refreshTokenLifetime == null ? SHOPIFY_REFRESH_TOKEN_LIFETIME : refreshTokenLifetime;
+            appWebhookTopics = appWebhookTopics == null ? Set.of() : Set.copyOf(appWebhookTopics);
+        }
+
+        /** The options without a public app, with Shopify's token lifetimes. */
+        public Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
+                       long operationStartDelayMillis, long webhookRetryDelayMillis) {
+            this(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis,
+                    null, null, SHOPIFY_TOKEN_LIFETIME, SHOPIFY_REFRESH_TOKEN_LIFETIME, Set.of());
+        }
 
         public static Options defaults() {
             return new Options(0, null, null, null, AdminSchema.VERSION, 200, 1000);
         }
 
         public Options withPort(int port) {
-            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis);
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
         }
 
         public Options withWebhooks(String gatewayUrl, String webhookSecret) {
-            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis);
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+        }
+
+        /** The public app merchants install through OAuth. */
+        public Options withApp(String clientId, String clientSecret) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+        }
+
+        /** How long expiring access tokens last ({@code expires_in}). */
+        public Options withTokenLifetime(Duration lifetime) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, lifetime, refreshTokenLifetime, appWebhookTopics);
+        }
+
+        /** How long refresh tokens last ({@code refresh_token_expires_in}). */
+        public Options withRefreshTokenLifetime(Duration lifetime) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, lifetime, appWebhookTopics);
+        }
+
+        /** The first webhook retry's delay (tests shrink Shopify's 4 hours of retries). */
+        public Options withWebhookRetryDelay(Duration firstRetryDelay) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    firstRetryDelay.toMillis(), clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+        }
+
+        /** The topics the app declares in {@code shopify.app.toml} (as {@code orders/create}). */
+        public Options withAppWebhookTopics(Set<String> topics) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, topics);
         }
     }
 
-    /** A shop to generate: its domain, the app's access token, the granted scopes and its size. */
+    /**
+     * A shop to generate: its domain, the app's access token, the granted scopes and its size. A null token makes a
+     * shop the app is not installed on: it has its data, and gets tokens when a merchant installs the app through OAuth.
+     */
     public record ShopSpec(String domain, String accessToken, Set<String> scopes, int customers, int orders, long seed) {
 
         public static final Set<String> ALL_SCOPES = Set.of("read_customers", "read_orders", "read_all_orders");
+
+        /** A shop with data but without the app: its tokens come from OAuth. */
+        public static ShopSpec notInstalled(String domain, int customers, int orders, long seed) {
+            return new ShopSpec(domain, null, Set.of(), customers, orders, seed);
+        }
+
+        /** Whether the app comes installed, with a static token (a custom app's, made in the shop's admin). */
+        public boolean installed() {
+            return accessToken != null;
+        }
     }
 
     private static final Duration URL_VALIDITY = Duration.ofDays(7);
@@ -92,7 +172,10 @@ public final class ShopifySimulator implements AutoCloseable {
     public ShopifySimulator start() {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(10 * 1024 * 1024));
-        router.post("/admin/api/:version/graphql.json").handler(this::graphQl);
+        router.post("/admin/api/:version/graphql.json").handler(context -> graphQl(context, null));
+        // A shop's own base URL, as https://{shop} is on Shopify: OAuth and the Admin API of that shop only.
+        router.post("/shops/:shop/admin/api/:version/graphql.json").handler(context -> graphQl(context, context.pathParam("shop")));
+        new OAuthApi(this).routes(router);
         router.get("/bulk-results/:file").handler(this::download);
         router.get("/simulator/health").handler(context -> json(context.response(), 200, Map.of("status", "UP")));
         new ControlApi(this).routes(router);
@@ -110,38 +193,99 @@ public final class ShopifySimulator implements AutoCloseable {
         return "http://localhost:" + port();
     }
 
+    /** A shop's base URL, what {@code https://{shop}} is on Shopify: OAuth and the Admin API live under it. */
+    public String baseUrl(String shop) {
+        return adminUrl() + "/shops/" + shop;
+    }
+
+    public Options options() {
+        return options;
+    }
+
     public WebhookDeliveries webhooks() {
         return webhooks;
     }
 
+    /**
+     * Generates a shop. One with a static token sends all its webhooks to the gateway (app-level delivery, as before
+     * OAuth); one not installed gets its tokens through OAuth and its webhooks through Admin API subscriptions.
+     */
     public SimulatedShop addShop(ShopSpec spec) {
-        SimulatedShop shop = new SimulatedShop(spec.domain(), spec.accessToken(), spec.scopes(),
+        SimulatedShop shop = new SimulatedShop(spec.domain(), spec.accessToken(), spec.installed() ? spec.scopes() : Set.of(),
                 StoreGenerator.generate(spec.seed(), spec.customers(), spec.orders(), Instant.now()), Clock.systemUTC(), spec.seed());
         shop.webhookApiVersion(options.apiVersion());
-        Optional.ofNullable(shopsByDomain.put(spec.domain(), shop)).ifPresent(old -> shopsByToken.remove(old.accessToken()));
-        shopsByToken.put(spec.accessToken(), shop);
+        shop.appLevelWebhooks(spec.installed());
+        Optional.ofNullable(shopsByDomain.put(spec.domain(), shop)).map(SimulatedShop::accessToken).ifPresent(shopsByToken::remove);
+        if (spec.installed()) {
+            shopsByToken.put(spec.accessToken(), shop);
+        }
         return shop;
     }
 
     public Optional<SimulatedShop> shop(String domain) {
-        return Optional.ofNullable(shopsByDomain.get(domain));
+        if (domain == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(shopsByDomain.get(domain)).or(() -> Optional.ofNullable(shopsByDomain.get(domain.toLowerCase(Locale.ROOT))));
     }
 
     public java.util.Collection<SimulatedShop> shops() {
         return shopsByDomain.values();
     }
 
-    /** Sends a change's webhooks to the configured gateway, each delivered as {@code mode} says. */
+    /**
+     * Sends a change's webhooks, each delivered as {@code mode} says, to where the shop's subscriptions say: the
+     * gateway for app-level delivery, and the address of each Admin API subscription of the webhook's topic. Each
+     * delivery may be lost to the shop's probabilistic drop.
+     */
     public void deliver(SimulatedShop shop, SimulatedShop.Webhooks change, Mode mode, long delayMillis) {
-        change.all().forEach(webhook -> webhooks.send(shop.domain(), webhook, mode, delayMillis));
+        for (PendingWebhook webhook : change.all()) {
+            List<Destination> destinations = new ArrayList<>();
+            for (Destination destination : destinations(shop, webhook.topic())) {
+                if (!shop.dropsNextDelivery()) {
+                    destinations.add(destination);
+                }
+            }
+            webhooks.send(shop.domain(), webhook, destinations, mode, delayMillis);
+        }
+    }
+
+    private List<Destination> destinations(SimulatedShop shop, String topic) {
+        List<Destination> destinations = new ArrayList<>();
+        String secret = shop.installedThroughOAuth() ? options.clientSecret() : webhooks.secret();
+        if (shop.appLevelWebhooks() && webhooks.enabled()) {
+            destinations.add(Destination.gateway());
+        } else if (shop.installedThroughOAuth() && options.appWebhookTopics().contains(topic) && webhooks.gatewayUrl() != null
+                && secret != null) {
+            destinations.add(new Destination(null, secret, null, () -> { }));
+        }
+        for (WebhookSubscription subscription : shop.webhookSubscriptions()) {
+            if (subscription.webhookTopic().equals(topic) && secret != null) {
+                // Shopify deletes an Admin API subscription whose deliveries keep failing.
+                destinations.add(new Destination(subscription.uri(), secret, subscription.name(),
+                        () -> shop.deleteWebhookSubscription(subscription.id())));
+            }
+        }
+        return destinations;
+    }
+
+    /** The shop an Admin API token belongs to; with {@code scopedShop}, only if it is that shop's. */
+    private Optional<SimulatedShop> authenticate(String token, String scopedShop) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        if (scopedShop != null) {
+            return shop(scopedShop).filter(shop -> shop.authorizes(token));
+        }
+        return Optional.ofNullable(shopsByToken.get(token))
+                .or(() -> shopsByDomain.values().stream().filter(shop -> shop.authorizes(token)).findFirst());
     }
 
     // ---- GraphQL Admin API ----
 
-    private void graphQl(RoutingContext context) {
+    private void graphQl(RoutingContext context, String scopedShop) {
         String version = context.pathParam("version");
-        SimulatedShop shop = Optional.ofNullable(context.request().getHeader("X-Shopify-Access-Token"))
-                .map(shopsByToken::get).orElse(null);
+        SimulatedShop shop = authenticate(context.request().getHeader("X-Shopify-Access-Token"), scopedShop).orElse(null);
         if (shop == null) {
             json(context.response(), 401, Map.of("errors", "[API] Invalid API key or access token (unrecognized login or wrong password)"));
             return;
@@ -274,8 +418,8 @@ public final class ShopifySimulator implements AutoCloseable {
         payload.put("status", operation.status().toLowerCase(Locale.ROOT));
         payload.put("type", "query");
         try {
-            webhooks.send(operation.shop().domain(), new PendingWebhook("bulk_operations/finish", JSON.writeValueAsBytes(payload),
-                    Instant.now()), Mode.NORMAL, 0);
+            deliver(operation.shop(), new SimulatedShop.Webhooks(List.of(new PendingWebhook("bulk_operations/finish",
+                    JSON.writeValueAsBytes(payload), Instant.now()))), Mode.NORMAL, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,9 +22,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One shop as Shopify holds it: its customers and orders, the app installation's token and scopes, its GraphQL
- * leaky bucket, its bulk operations and the faults set on it. Changes made here are the merchant's: each one
- * returns the webhook Shopify would send for it.
+ * One shop as Shopify holds it: its customers and orders, the app's installation (a static token of a custom app, or
+ * the codes and tokens of the public app's OAuth), its webhook subscriptions, its GraphQL leaky bucket, its bulk
+ * operations and the faults set on it. Changes made here are the merchant's: each one returns the webhook Shopify
+ * would send for it.
  */
 public final class SimulatedShop {
 
@@ -53,10 +54,18 @@ public final class SimulatedShop {
         }
     }
 
+    private static final AtomicLong NEXT_SUBSCRIPTION_ID = new AtomicLong(1_310_000_000_000L);
+
     private final String domain;
     private final String accessToken;
     private final Set<String> scopes;
     private final Clock clock;
+    private final AppInstallation installation;
+    private final ConcurrentSkipListMap<Long, WebhookSubscription> subscriptions = new ConcurrentSkipListMap<>();
+    private volatile boolean appLevelWebhooks = true;
+    private Random webhookDrops;
+    private double webhookDropFraction;
+    private final AtomicLong droppedWebhooks = new AtomicLong();
     private final ConcurrentSkipListMap<Long, Customer> customers = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Long, Order> orders = new ConcurrentSkipListMap<>();
     private final LeakyBucket bucket;
@@ -78,6 +87,7 @@ public final class SimulatedShop {
         this.accessToken = accessToken;
         this.scopes = Set.copyOf(scopes);
         this.clock = clock;
+        this.installation = new AppInstallation(clock);
         this.bucket = new LeakyBucket(2000, 100);
         store.customers().forEach(customer -> customers.put(customer.id(), customer));
         store.orders().forEach(order -> orders.put(order.id(), order));
@@ -91,13 +101,124 @@ public final class SimulatedShop {
         return domain;
     }
 
+    /** The custom app's static token (null for a shop that gets its tokens through OAuth). */
     public String accessToken() {
         return accessToken;
     }
 
+    /** The installation's scopes: the static token's, or what the merchant granted through OAuth. */
     public Set<String> scopes() {
-        return scopes;
+        return accessToken != null ? scopes : Set.copyOf(installation.grantedScopes());
     }
+
+    /** Whether the app can call this shop: it has a static token or OAuth issued a token. */
+    public boolean installed() {
+        return accessToken != null || installation.hasIssuedTokens();
+    }
+
+    /** Whether the app's tokens here came from OAuth (its webhooks are then signed with the app's client secret). */
+    public boolean installedThroughOAuth() {
+        return installation.hasIssuedTokens();
+    }
+
+    /** Whether {@code token} is a valid access token of this shop (the static one, or an unexpired OAuth one). */
+    public boolean authorizes(String token) {
+        return token != null && (token.equals(accessToken) || installation.authorizes(token));
+    }
+
+    /** Every access token OAuth issued for this shop expires now (tests: the app must refresh). */
+    public void expireAccessTokens() {
+        installation.expireAccessTokens();
+    }
+
+    /** How many refresh grants this shop's token endpoint has answered (lost responses included). */
+    public long tokenRefreshes() {
+        return installation.refreshes();
+    }
+
+    AppInstallation installation() {
+        return installation;
+    }
+
+    // ---- webhook subscriptions and deliveries ----
+
+    /**
+     * Whether the app's webhooks of this shop go to the simulator's gateway URL whatever the topic, as app-specific
+     * subscriptions do: true for shops made from a {@code ShopSpec} with a token (the setup before OAuth).
+     */
+    public boolean appLevelWebhooks() {
+        return appLevelWebhooks;
+    }
+
+    public void appLevelWebhooks(boolean enabled) {
+        this.appLevelWebhooks = enabled;
+    }
+
+    /** The shop-specific subscriptions made through the Admin API, oldest first. */
+    public List<WebhookSubscription> webhookSubscriptions() {
+        return List.copyOf(subscriptions.values());
+    }
+
+    public Optional<WebhookSubscription> webhookSubscription(long id) {
+        return Optional.ofNullable(subscriptions.get(id));
+    }
+
+    /** Shopify deletes a subscription: its topic's webhooks no longer reach that address. */
+    public boolean deleteWebhookSubscription(long id) {
+        return subscriptions.remove(id) != null;
+    }
+
+    /** Shopify deletes every subscription of a topic ({@code orders/create} or {@code ORDERS_CREATE}); returns them. */
+    public List<WebhookSubscription> deleteWebhookSubscription(String topic) {
+        String enumValue = WebhookSubscription.enumValue(topic).orElse(topic);
+        List<WebhookSubscription> deleted = subscriptions.values().stream()
+                .filter(subscription -> subscription.topic().equals(enumValue)).toList();
+        deleted.forEach(subscription -> subscriptions.remove(subscription.id()));
+        return deleted;
+    }
+
+    /** A new subscription, or empty when this topic already goes to this address ("already been taken"). */
+    synchronized Optional<WebhookSubscription> addWebhookSubscription(String topic, String uri, String format,
+                                                                      List<String> includeFields, String filter, String name) {
+        if (subscriptions.values().stream().anyMatch(existing -> existing.topic().equals(topic) && existing.uri().equals(uri))) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        WebhookSubscription subscription = new WebhookSubscription(NEXT_SUBSCRIPTION_ID.addAndGet(7), topic, uri,
+                format, includeFields, filter, name, now, now);
+        subscriptions.put(subscription.id(), subscription);
+        return Optional.of(subscription);
+    }
+
+    /**
+     * From now on each delivery (one webhook to one address) is lost with probability {@code fraction}, decided by a
+     * generator seeded with {@code seed}: the same changes lose the same deliveries on every run. 0 stops it.
+     */
+    public synchronized void dropWebhooks(double fraction, long seed) {
+        if (fraction < 0 || fraction > 1) {
+            throw new IllegalArgumentException("fraction must be between 0 and 1: " + fraction);
+        }
+        this.webhookDropFraction = fraction;
+        this.webhookDrops = new Random(seed);
+    }
+
+    /** Draws whether the next delivery is lost (counted in {@link #droppedWebhooks()}). */
+    synchronized boolean dropsNextDelivery() {
+        if (webhookDropFraction <= 0) {
+            return false;
+        }
+        boolean drop = webhookDrops.nextDouble() < webhookDropFraction;
+        if (drop) {
+            droppedWebhooks.incrementAndGet();
+        }
+        return drop;
+    }
+
+    /** How many deliveries the probabilistic drop has lost. */
+    public long droppedWebhooks() {
+        return droppedWebhooks.get();
+    }
+
 
     public LeakyBucket bucket() {
         return bucket;
@@ -122,6 +243,10 @@ public final class SimulatedShop {
     /** The API version the app's webhooks are rendered in: it decides what a customer webhook carries. */
     public void webhookApiVersion(String version) {
         this.webhookApiVersion = version;
+    }
+
+    public String webhookApiVersion() {
+        return webhookApiVersion;
     }
 
     /** Shopify's clock runs this far from ours (negative: behind): the clocks of two companies never quite agree. */
@@ -150,7 +275,7 @@ public final class SimulatedShop {
 
     /** Orders the installation may read: the last 60 days only, unless it has read_all_orders. */
     public Collection<Order> visibleOrders() {
-        if (scopes.contains("read_all_orders")) {
+        if (scopes().contains("read_all_orders")) {
             return orders.values();
         }
         Instant horizon = now().minus(ORDERS_WITHOUT_READ_ALL);
