@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,11 +48,22 @@ public class ShopifyWebhookResource {
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
 
-    public ShopifyWebhookResource(GatewayConfig config, WebhookPublisher publisher, GatewayMetrics metrics) {
-        this.verifier = new ShopifyHmacVerifier(config.secrets());
+    private final CatchUpRequests catchUps;
+
+    public ShopifyWebhookResource(GatewayConfig config, @ConfigProperty(name = "shopify.api-secret") Optional<String> appSecret,
+                                  WebhookPublisher publisher, GatewayMetrics metrics, CatchUpRequests catchUps) {
+        List<String> secrets = new java.util.ArrayList<>();
+        appSecret.filter(secret -> !secret.isBlank()).ifPresent(secrets::add);
+        secrets.addAll(config.secrets().orElse(List.of()));
+        if (secrets.isEmpty()) {
+            throw new IllegalStateException("no secret to verify webhooks with: set SHOPIFY_API_SECRET (the app's client secret) "
+                    + "or SHOPIFY_WEBHOOKS_SECRETS");
+        }
+        this.verifier = new ShopifyHmacVerifier(secrets);
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
+        this.catchUps = catchUps;
     }
 
     @POST
@@ -88,6 +100,7 @@ public class ShopifyWebhookResource {
                 .ifNoItem().after(config.publishTimeout()).fail()
                 .map(ignored -> {
                     metrics.accepted(Duration.ofNanos(System.nanoTime() - started));
+                    catchUps.published(delivery.shopDomain());
                     return Response.ok().build();
                 })
                 .onFailure().recoverWithItem(failure -> unavailable(delivery, failure));
@@ -95,6 +108,7 @@ public class ShopifyWebhookResource {
 
     private Response unavailable(WebhookDelivery delivery, Throwable failure) {
         metrics.unavailable();
+        catchUps.refused(delivery.shopDomain());
         try (LogFields fields = LogFields.of(LogFields.SHOP, delivery.shopDomain(), LogFields.TOPIC, delivery.topic(),
                 LogFields.EVENT_ID, delivery.eventId().orElse(null))) {
             LOG.errorf("webhook not accepted (503), Kafka did not acknowledge: shop=%s topic=%s webhook=%s cause=%s",

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.crm.shopifysync.model.WebhookHeaders;
 import com.crm.shopifysync.testing.Fixtures;
 import com.crm.shopifysync.testing.KafkaBroker;
 import com.crm.shopifysync.testing.KafkaTestResource;
@@ -65,6 +66,12 @@ class KafkaOutageTest {
 
         try (PublishedWebhooks published = new PublishedWebhooks(bootstrapServers)) {
             assertThat(published.awaitWebhook(webhook.webhookId()).value()).isEqualTo(webhook.body());
+            // refused for longer than shopify.webhooks.catch-up-after (1 s here): the shop gets a catch-up sync
+            await().atMost(Duration.ofSeconds(20)).until(() -> !published.ofTopic(WebhookHeaders.CATCH_UP_TOPIC).isEmpty());
+            var catchUp = published.ofTopic(WebhookHeaders.CATCH_UP_TOPIC).get(0);
+            assertThat(PublishedWebhooks.header(catchUp, WebhookHeaders.SHOP_DOMAIN)).isEqualTo("outage.myshopify.com");
+            assertThat(new String(catchUp.value(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"from\"", "\"to\"");
+            assertThat(published.ofTopic(WebhookHeaders.CATCH_UP_TOPIC)).as("one request per outage and shop").hasSize(1);
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(given().get("/q/health/ready").statusCode()).isEqualTo(200));

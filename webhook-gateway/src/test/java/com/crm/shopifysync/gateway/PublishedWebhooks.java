@@ -28,6 +28,11 @@ final class PublishedWebhooks implements AutoCloseable {
         return find(webhookId).orElseThrow();
     }
 
+    /** The records of this topic (header {@code shopify-topic}) published so far. */
+    List<ConsumerRecord<String, byte[]>> ofTopic(String topic) {
+        return records.getRecords().stream().filter(record -> topic.equals(header(record, WebhookHeaders.TOPIC))).toList();
+    }
+
     List<ConsumerRecord<String, byte[]>> withWebhookId(String webhookId) {
         return records.getRecords().stream().filter(record -> webhookId.equals(header(record, WebhookHeaders.WEBHOOK_ID))).toList();
     }
