@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs the whole system locally: a real Kafka broker (KRaft), the project's topics, the database, both
-# services built from this checkout, and the Shopify simulator as the shop demo.myshopify.com (5,000
-# customers, 15,000 orders): the sync-service's initial sync starts by itself, and changes made through the
-# simulator's control API reach the gateway as signed webhooks. Ctrl-C stops the processes (the broker keeps
-# running; stop it with deploy/local/kafka.sh stop).
+# services built from this checkout, and the Shopify simulator with two shops: demo.myshopify.com (5,000
+# customers, 15,000 orders), configured with a custom app's token, whose initial sync starts by itself, and
+# second.myshopify.com (500 customers, 1,500 orders), which a person connects from the CRM's integrations page
+# through the public app's OAuth. The sync-service subscribes both shops' webhooks through the Admin API, and
+# changes made through the simulator's control API reach the gateway as signed webhooks. Ctrl-C stops the
+# processes (the broker keeps running; stop it with deploy/local/kafka.sh stop).
 #
 # Local-only credentials (override through the environment):
-#   SHOPIFY_WEBHOOKS_SECRETS=local-dev-webhook-secret   SYNC_API_TOKENS=local-dev-api-token
-#   SHOPIFY_SHOPS_0__ACCESS_TOKEN=local-dev-shopify-token (the simulated shop's Admin API token)
+#   SHOPIFY_WEBHOOKS_SECRETS=local-dev-webhook-secret (the custom app's)   SYNC_API_TOKENS=local-dev-api-token
+#   SHOPIFY_SHOPS_0__ACCESS_TOKEN=local-dev-shopify-token (the demo shop's Admin API token)
+#   SHOPIFY_API_KEY=local-dev-client-id, SHOPIFY_API_SECRET=local-dev-client-secret (the public app)
+#   SHOPIFY_TOKEN_KEYS (a local-only AES-256 key for connected shops' tokens)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +28,14 @@ export QUARKUS_LOG_CONSOLE_JSON_ENABLED="${QUARKUS_LOG_CONSOLE_JSON_ENABLED:-fal
 shop="${DEMO_SHOP:-demo.myshopify.com}"
 export SHOPIFY_SHOPS_0__DOMAIN="$shop" SHOPIFY_SHOPS_0__ADMIN_URL="http://127.0.0.1:8082"
 export SHOPIFY_SHOPS_0__ACCESS_TOKEN="${SHOPIFY_SHOPS_0__ACCESS_TOKEN:-local-dev-shopify-token}"
+second_shop="${DEMO_SECOND_SHOP:-second.myshopify.com}"
+# The public app a merchant connects a shop with (OAuth against the simulator's /shops/{shop}), and where Shopify
+# sends the webhooks the sync-service subscribes. Open the CRM at exactly SHOPIFY_APP_URL.
+export SHOPIFY_API_KEY="${SHOPIFY_API_KEY:-local-dev-client-id}" SHOPIFY_API_SECRET="${SHOPIFY_API_SECRET:-local-dev-client-secret}"
+export SHOPIFY_APP_URL="${SHOPIFY_APP_URL:-http://127.0.0.1:8080}"
+export SHOPIFY_WEBHOOKS_URL="${SHOPIFY_WEBHOOKS_URL:-http://127.0.0.1:8081/webhooks/shopify}"
+export SHOPIFY_BASE_URL="${SHOPIFY_BASE_URL:-http://127.0.0.1:8082/shops/{shop}}"
+export SHOPIFY_TOKEN_KEYS="${SHOPIFY_TOKEN_KEYS:-bG9jYWwtZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGU=}"
 
 echo "== Kafka"
 "$here/kafka.sh" start
@@ -62,16 +74,19 @@ start_service() {
 echo "== Services"
 start_service webhook-gateway 8081 "$root/webhook-gateway/target/quarkus-app/quarkus-run.jar" /q/health/ready
 export SIMULATOR_PORT=8082 SIMULATOR_GATEWAY_URL=http://127.0.0.1:8081/webhooks/shopify \
-  SHOPIFY_WEBHOOK_SECRET="${SHOPIFY_WEBHOOKS_SECRETS%%,*}" SIMULATOR_SHOP="$shop" \
+  SHOPIFY_WEBHOOK_SECRET="${SHOPIFY_WEBHOOKS_SECRETS%%,*}" SIMULATOR_SHOP="$shop" SIMULATOR_APP_LEVEL_WEBHOOKS=false \
   SIMULATOR_ACCESS_TOKEN="$SHOPIFY_SHOPS_0__ACCESS_TOKEN" SIMULATOR_CUSTOMERS="${DEMO_CUSTOMERS:-5000}" \
-  SIMULATOR_ORDERS="${DEMO_ORDERS:-15000}" SIMULATOR_DATA_DIR="$here/.data/simulator"
+  SIMULATOR_ORDERS="${DEMO_ORDERS:-15000}" SIMULATOR_DATA_DIR="$here/.data/simulator" \
+  SIMULATOR_APP_CLIENT_ID="$SHOPIFY_API_KEY" SIMULATOR_APP_CLIENT_SECRET="$SHOPIFY_API_SECRET" SIMULATOR_SECOND_SHOP="$second_shop"
 start_service shopify-simulator 8082 "$root/shopify-simulator/target/shopify-simulator.jar" /simulator/health
 start_service sync-service 8080 "$root/sync-service/target/quarkus-app/quarkus-run.jar" /q/health/ready
 
 cat <<MSG
 
 The system is up; the initial sync of $shop runs by itself.
-  The CRM UI (token: $SYNC_API_TOKENS): http://127.0.0.1:8080/integrations.html
+  The CRM UI (token: $SYNC_API_TOKENS): $SHOPIFY_APP_URL/integrations.html
+  Connect a second shop:          on that page, "Connect a Shopify store": $second_shop, then Install on the
+                                  simulator's authorization page; you come back watching its initial sync
   Watch it:                       curl -H 'Authorization: Bearer $SYNC_API_TOKENS' http://127.0.0.1:8080/api/shops/$shop/sync
   Change the shop (a webhook follows): curl -X POST -H 'Content-Type: application/json' \\
                                     -d '{"first_name":"Ada","last_name":"Live","email":"ada.live@example.com"}' \\

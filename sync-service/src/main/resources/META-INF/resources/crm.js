@@ -1,5 +1,6 @@
-// The CRM shell every page shares: sign-in with the admin API token, the shop, the main nav with the sync
-// indicator and Sync Now, the live status over the WebSocket (reconnecting by itself), and toasts.
+// The CRM shell every page shares: sign-in with the admin API token, the shop (switchable among every shop the CRM
+// syncs), the main nav with the sync indicator and Sync Now, the live status over the WebSocket (reconnecting by
+// itself), and toasts.
 (() => {
   "use strict";
   const TOKEN_KEY = "crm.apiToken";
@@ -55,35 +56,47 @@
     });
   }
 
+  // The shop asked for in the URL (after connecting one), else the one chosen before, else the first; with every shop.
   async function chooseShop() {
+    const shops = await (await api("/api/shops")).json();
     const asked = new URLSearchParams(location.search).get("shop");
     if (asked) {
       sessionStorage.setItem(SHOP_KEY, asked.toLowerCase());
     }
-    if (!sessionStorage.getItem(SHOP_KEY)) {
-      const shops = await (await api("/api/shops")).json();
-      if (shops.length) {
-        sessionStorage.setItem(SHOP_KEY, shops[0].domain);
-      }
+    const chosen = sessionStorage.getItem(SHOP_KEY);
+    if ((!chosen || !shops.some((shop) => shop.domain === chosen)) && shops.length && !asked) {
+      sessionStorage.setItem(SHOP_KEY, shops[0].domain);
     }
-    return sessionStorage.getItem(SHOP_KEY);
+    return { shop: sessionStorage.getItem(SHOP_KEY), shops };
   }
 
-  function renderNav(shop) {
+  const connectionWords = { connected: "", reconnect: " (reconnect)" };
+
+  function renderNav(shop, shops) {
     const page = document.body.dataset.page;
     const nav = document.createElement("header");
     nav.className = "nav";
+    const options = shops.some((known) => known.domain === shop) || !shop ? shops : [{ domain: shop, connection: "connected" }, ...shops];
     nav.innerHTML = `
       <span class="brand">CRM</span>
       <nav aria-label="Main"><a href="/" ${page === "customers" ? 'aria-current="page"' : ""}>Customers</a>
-        &nbsp; <a href="/integrations.html" ${page === "integrations" ? 'aria-current="page"' : ""}>Integrations</a></nav>
+        <a href="/integrations.html" ${page === "integrations" ? 'aria-current="page"' : ""}>Integrations</a></nav>
       <span class="spacer"></span>
-      <span class="shop-name">${escape(shop || "no shop")}</span>
+      <label class="shop-switcher"><span class="visually-hidden">Shop</span>
+        <select id="shop-switcher">${options.length ? options.map((known) => `<option value="${escape(known.domain)}" ${known.domain === shop ? "selected" : ""}>${escape(known.domain)}${connectionWords[known.connection] || ""}</option>`).join("")
+          : '<option value="">no shop</option>'}</select></label>
       <span id="sync-indicator" class="sync-indicator" role="status" aria-live="polite" data-state="unknown">
         <span class="icon" aria-hidden="true"></span><span id="sync-indicator-text">Connecting…</span>
       </span>
       <button id="sync-now" class="primary" type="button">Sync Now</button>`;
     document.body.prepend(nav);
+    nav.querySelector("#shop-switcher").addEventListener("change", (event) => {
+      if (event.target.value) {
+        sessionStorage.setItem(SHOP_KEY, event.target.value);
+        // The page and its live status start over for the chosen shop.
+        location.href = location.pathname;
+      }
+    });
     const toasts = document.createElement("div");
     toasts.id = "toasts";
     toasts.className = "toasts";
@@ -193,10 +206,13 @@
     if (!token()) {
       await signIn();
     }
-    const shop = await chooseShop();
-    renderNav(shop);
+    const { shop, shops } = await chooseShop();
+    renderNav(shop, shops);
     if (shop) {
       connect(shop);
+    } else {
+      document.getElementById("sync-indicator-text").textContent = "No shop yet";
+      document.getElementById("sync-now").disabled = true;
     }
     return shop;
   }
@@ -209,6 +225,7 @@
     escape,
     number,
     count,
+    progressText,
     onStatus: (listener) => { statusListeners.push(listener); if (lastStatus) listener(lastStatus); },
   };
 })();

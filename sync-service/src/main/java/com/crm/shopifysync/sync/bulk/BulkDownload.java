@@ -1,5 +1,7 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.ShopifyCallFailed;
+import com.crm.shopifysync.sync.shopify.Pause;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;

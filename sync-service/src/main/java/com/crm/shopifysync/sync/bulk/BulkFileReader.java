@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.ShopifyCallFailed;
 import com.crm.shopifysync.model.ResourceIds;
 import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
 import com.crm.shopifysync.sync.customer.CustomerRepository;

@@ -42,6 +42,13 @@ public final class BulkQueries {
               currentAppInstallation { accessScopes { handle } }
             }""";
 
+    /** The shop's whole counts, for a sync's receipt (orders: those the installation may read). */
+    public static final String TOTALS = """
+            query Totals {
+              customersCount(limit: null) { count precision }
+              ordersCount(limit: null) { count precision }
+            }""";
+
     /** Every customer field as {@link CustomerField} defines it, with the id. */
     private static final String CUSTOMER_FIELDS = "id " + CustomerField.graphqlSelection();
 
@@ -102,7 +109,7 @@ public final class BulkQueries {
 
     /** All documents, for the schema test. */
     public static List<String> all() {
-        return List.of(RUN_QUERY, POLL, CANCEL, COUNTS_AND_SCOPES, export(Resource.CUSTOMERS, null),
+        return List.of(RUN_QUERY, POLL, CANCEL, COUNTS_AND_SCOPES, TOTALS, export(Resource.CUSTOMERS, null),
                 export(Resource.ORDERS, Instant.parse("2026-01-01T00:00:00Z")));
     }
 }

@@ -62,6 +62,16 @@ public interface BulkSyncConfig {
     @WithDefault("true")
     boolean initialSyncOnStart();
 
+    /**
+     * A receipt compares Shopify's count with the CRM's rows up to this many times while they differ, {@link #receiptSettle()}
+     * apart: webhooks in flight settle a difference that is only a moment old.
+     */
+    @WithDefault("3")
+    int receiptAttempts();
+
+    @WithDefault("5s")
+    Duration receiptSettle();
+
     /** Ask Shopify to keep children after their parent (exact cursor resumption); see BulkQueries. */
     @WithDefault("true")
     boolean groupObjects();

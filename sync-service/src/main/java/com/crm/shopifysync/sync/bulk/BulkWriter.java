@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.Pause;
 import com.crm.shopifysync.sync.customer.CustomerRepository;
 import com.crm.shopifysync.sync.order.OrderRepository;
 import com.crm.shopifysync.sync.shopify.ShopifyOrder;

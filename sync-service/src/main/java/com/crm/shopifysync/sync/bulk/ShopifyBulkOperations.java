@@ -1,5 +1,8 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.ShopifyAdminClient;
+import com.crm.shopifysync.sync.shopify.ShopifyCallFailed;
+import com.crm.shopifysync.sync.shopify.Pause;
 import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -70,6 +73,13 @@ final class ShopifyBulkOperations {
         JsonArray scopes = data.getJsonObject("currentAppInstallation").getJsonArray("accessScopes");
         String[] handles = scopes.stream().map(scope -> ((JsonObject) scope).getString("handle")).toArray(String[]::new);
         return new Counts(customers, orders, handles, !List.of(handles).contains("read_all_orders"));
+    }
+
+    /** The shop's whole count of customers and of the orders the installation may read. */
+    Counts totals() {
+        JsonObject data = client.call(BulkQueries.TOTALS, Map.of(), 2);
+        return new Counts(data.getJsonObject("customersCount").getJsonNumber("count").longValue(),
+                data.getJsonObject("ordersCount").getJsonNumber("count").longValue(), new String[0], false);
     }
 
     /** Starts a bulk export; "already in progress" is back-pressure: wait and ask again. */

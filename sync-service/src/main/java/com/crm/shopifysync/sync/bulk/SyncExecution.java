@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.ShopifyCallFailed;
 import com.crm.shopifysync.sync.bulk.BulkQueries.Resource;
 import com.crm.shopifysync.sync.bulk.ShopifyBulkOperations.Created;
 import com.crm.shopifysync.sync.bulk.ShopifyBulkOperations.Finished;
@@ -31,9 +32,11 @@ final class SyncExecution {
     private final ShopifyBulkOperations shopify;
     private final BulkDownload download;
     private final Map<String, Object> finishSignals;
+    private final SyncReceipts receipts;
 
     SyncExecution(SyncRun run, String owner, SyncRunStore store, BulkWriter writer, BulkSyncMetrics metrics, BulkSyncConfig config,
-                  ShopifyBulkOperations shopify, Map<String, Object> finishSignals) {
+                  ShopifyBulkOperations shopify, Map<String, Object> finishSignals, SyncReceipts receipts) {
+        this.receipts = receipts;
         this.run = run;
         this.owner = owner;
         this.store = store;
@@ -68,8 +71,26 @@ final class SyncExecution {
         }
         String ended = summary;
         ending.run();
-        await(() -> store.succeeded(run.id(), owner, ended));
+        SyncRun succeeded = await(() -> store.succeeded(run.id(), owner, ended));
+        takeReceipts(succeeded);
         return summary;
+    }
+
+    /**
+     * The run's receipts, once it succeeded (a full sync's sweep is done): a receipt that cannot be taken (Shopify or the
+     * database away) is missing from the history, and the next sync takes its own.
+     */
+    private void takeReceipts(SyncRun succeeded) {
+        try {
+            for (SyncReceipts.Receipt receipt : receipts.take(succeeded, shopify, config)) {
+                if (receipt.unexplained() != 0) {
+                    LOG.warnf("receipt of %s: Shopify counts %d %s, the CRM has %d active; %d unexplained", run.shopDomain(),
+                            receipt.shopifyCount(), receipt.resource(), receipt.activeRows(), receipt.unexplained());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("the receipt of sync %s could not be taken: %s", run.id(), e.getMessage());
+        }
     }
 
     /** Moves the resource's operation through its stages until its export is applied. */

@@ -10,7 +10,7 @@ import java.util.UUID;
 public record SyncRun(UUID id, String shopDomain, String mode, State state, String phase, Instant startedAt,
                       Instant finishedAt, Instant customersSince, Instant ordersSince, Long customersTotal, Long ordersTotal,
                       long customersSynced, long ordersSynced, long rowsQuarantined, Instant progressAt, String summary,
-                      String failureReason) {
+                      String failureReason, String trigger) {
 
     public static final String INITIAL = "initial";
     public static final String INCREMENTAL = "incremental";
@@ -35,15 +35,14 @@ public record SyncRun(UUID id, String shopDomain, String mode, State state, Stri
     }
 
     public static final String COLUMNS = "id, shop_domain, mode, state, phase, started_at, finished_at, customers_since, orders_since, "
-            + "customers_total, orders_total, customers_synced, orders_synced, rows_quarantined, progress_at, summary, failure_reason";
+            + "customers_total, orders_total, customers_synced, orders_synced, rows_quarantined, progress_at, summary, failure_reason, trigger";
 
     public static SyncRun from(Row row) {
         return new SyncRun(row.getUUID("id"), row.getString("shop_domain"), row.getString("mode"), State.of(row.getString("state")),
                 row.getString("phase"), instant(row, "started_at"), instant(row, "finished_at"), instant(row, "customers_since"),
                 instant(row, "orders_since"), row.getLong("customers_total"), row.getLong("orders_total"),
                 row.getLong("customers_synced"), row.getLong("orders_synced"), row.getLong("rows_quarantined"), instant(row, "progress_at"),
-                row.getString("summary"),
-                row.getString("failure_reason"));
+                row.getString("summary"), row.getString("failure_reason"), row.getString("trigger"));
     }
 
     public static Instant instant(Row row, String column) {

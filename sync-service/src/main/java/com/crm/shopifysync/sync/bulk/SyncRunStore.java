@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -33,10 +34,67 @@ public class SyncRunStore {
         this.pool = pool;
     }
 
+    /** A configured shop in the shops table (one its merchant connected since keeps its connection). */
     public Uni<Void> registerShop(String domain, String adminUrl, String apiVersion) {
         return pool.preparedQuery("INSERT INTO shops (shop_domain, admin_url, api_version) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version")
+                        + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version "
+                        + "WHERE shops.source = 'configured'")
                 .execute(Tuple.of(domain, adminUrl, apiVersion)).replaceWithVoid();
+    }
+
+    /**
+     * The shops due a sync of their own accord: never synced (initial), due a full one (upgrade), asked for a catch-up,
+     * or not synced for {@code reconcileEvery} (scheduled reconciliation), of those given; one reason each, in that
+     * order. A shop whose merchant must reconnect it waits for that.
+     */
+    public Uni<java.util.List<Due>> due(java.util.List<String> shops, Duration reconcileEvery) {
+        return pool.preparedQuery("SELECT s.shop_domain, CASE "
+                        + "WHEN NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.shop_domain = s.shop_domain) THEN 'initial' "
+                        + "WHEN s.full_sync_due THEN COALESCE(s.full_sync_reason, 'upgrade') "
+                        + "WHEN s.catch_up_requested_at IS NOT NULL THEN 'catch-up' "
+                        // since the latest run began or, if it ended, ended: a failed run resumed and failed again waits a whole interval
+                        + "WHEN (SELECT max(COALESCE(r.finished_at, r.started_at)) FROM sync_runs r WHERE r.shop_domain = s.shop_domain) "
+                        + "< now() - $2 * interval '1 millisecond' THEN 'scheduled' END AS reason, s.catch_up_requested_at "
+                        + "FROM shops s WHERE s.shop_domain = ANY($1) AND s.connection_state = 'connected'")
+                .execute(Tuple.of(shops.toArray(String[]::new), reconcileEvery.toMillis()))
+                .map(rows -> {
+                    java.util.List<Due> due = new java.util.ArrayList<>();
+                    rows.forEach(row -> {
+                        if (row.getString("reason") != null) {
+                            due.add(new Due(row.getString("shop_domain"), row.getString("reason"),
+                                    Optional.ofNullable(row.getOffsetDateTime("catch_up_requested_at"))));
+                        }
+                    });
+                    return due;
+                });
+    }
+
+    /** A shop due a sync, why (a run's trigger), and the catch-up request it serves, if any. */
+    public record Due(String shop, String trigger, Optional<OffsetDateTime> catchUpRequestedAt) {
+
+        /** A full sync is due (after an upgrade, or a receipt that found rows Shopify no longer has). */
+        public boolean full() {
+            return trigger.equals("upgrade") || trigger.equals("receipt");
+        }
+    }
+
+    /** The shop gets a full sync by itself (a receipt found customers Shopify no longer has: only a full sync sweeps them). */
+    public Uni<Void> fullSyncDue(String shop, String reason) {
+        return pool.preparedQuery("UPDATE shops SET full_sync_due = true, full_sync_reason = $2 WHERE shop_domain = $1")
+                .execute(Tuple.of(shop, reason)).replaceWithVoid();
+    }
+
+    /** Asks for a catch-up sync of the shop as soon as none runs. */
+    public Uni<Void> requestCatchUp(String shop, String reason) {
+        return pool.preparedQuery("UPDATE shops SET catch_up_requested_at = now(), catch_up_reason = $2 WHERE shop_domain = $1")
+                .execute(Tuple.of(shop, reason)).replaceWithVoid();
+    }
+
+    /** The catch-up request a run was started for is served (one made since stays, for the next run). */
+    public Uni<Void> catchUpServed(String shop, OffsetDateTime requestedAt) {
+        return pool.preparedQuery("UPDATE shops SET catch_up_requested_at = NULL, catch_up_reason = NULL WHERE shop_domain = $1 "
+                        + "AND catch_up_requested_at = $2")
+                .execute(Tuple.of(shop, requestedAt)).replaceWithVoid();
     }
 
     /**
@@ -45,7 +103,7 @@ public class SyncRunStore {
      * shop that never completed a sync gets an initial one. Two replicas asked at once start it once: a resume takes
      * the run only while it is still failed, a new run is refused by the one-running-run-per-shop index.
      */
-    public Uni<Started> start(String shop, boolean full, String owner, Duration lease, Duration overlap) {
+    public Uni<Started> start(String shop, boolean full, String trigger, String owner, Duration lease, Duration overlap) {
         return pool.withTransaction(connection -> latest(connection, shop).chain(latest -> {
             if (latest.isPresent() && latest.get().state() == SyncRun.State.RUNNING) {
                 return Uni.createFrom().item(new Started(Optional.empty(), latest));
@@ -54,13 +112,13 @@ public class SyncRunStore {
                 return resume(connection, latest.get(), owner, lease);
             }
             return connection.preparedQuery("INSERT INTO sync_runs (id, shop_domain, mode, state, customers_since, orders_since, "
-                            + "lease_owner, lease_expires_at) SELECT $1, s.shop_domain, "
+                            + "lease_owner, lease_expires_at, trigger) SELECT $1, s.shop_domain, "
                             + "CASE WHEN $2 THEN 'full' WHEN s.last_successful_sync_at IS NULL THEN 'initial' ELSE 'incremental' END, 'running', "
                             + "CASE WHEN $2 THEN NULL ELSE s.customers_cursor - $5 * interval '1 millisecond' END, "
                             + "CASE WHEN $2 THEN NULL ELSE s.orders_cursor - $5 * interval '1 millisecond' END, "
-                            + "$3, now() + $4 * interval '1 millisecond' FROM shops s WHERE s.shop_domain = $6 RETURNING " + SyncRun.COLUMNS)
+                            + "$3, now() + $4 * interval '1 millisecond', $7 FROM shops s WHERE s.shop_domain = $6 RETURNING " + SyncRun.COLUMNS)
                     .execute(Tuple.tuple().addUUID(UUID.randomUUID()).addBoolean(full).addString(owner).addLong(lease.toMillis())
-                            .addLong(overlap.toMillis()).addString(shop))
+                            .addLong(overlap.toMillis()).addString(shop).addString(trigger))
                     .map(rows -> {
                         if (rows.size() == 0) {
                             throw new UnknownShopException(shop);
@@ -90,18 +148,6 @@ public class SyncRunStore {
                 });
     }
 
-    /** A full sync is due by itself (after an upgrade that may have damaged the shop's data): cleared by the next one. */
-    public Uni<Boolean> fullSyncDue(String shop) {
-        return pool.preparedQuery("SELECT full_sync_due FROM shops WHERE shop_domain = $1").execute(Tuple.of(shop))
-                .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean(0));
-    }
-
-    /** The shop has never had a sync: the first one starts by itself. */
-    public Uni<Boolean> neverSynced(String shop) {
-        return pool.preparedQuery("SELECT NOT EXISTS (SELECT 1 FROM sync_runs WHERE shop_domain = $1)").execute(Tuple.of(shop))
-                .map(rows -> rows.iterator().next().getBoolean(0));
-    }
-
     /** Takes over one running sync whose owner stopped renewing its lease (crashed, or released it on shutdown). */
     public Uni<Optional<SyncRun>> claimAbandoned(String owner, Duration lease) {
         return pool.preparedQuery("UPDATE sync_runs SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond' "
@@ -127,6 +173,22 @@ public class SyncRunStore {
     public Uni<Optional<SyncRun>> running(String shop) {
         return pool.preparedQuery("SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 AND state = 'running'")
                 .execute(Tuple.of(shop)).map(SyncRunStore::first);
+    }
+
+    /** A page of the shop's runs, newest first. */
+    public Uni<java.util.List<SyncRun>> runs(String shop, int page, int size) {
+        return pool.preparedQuery("SELECT " + SyncRun.COLUMNS + " FROM sync_runs WHERE shop_domain = $1 ORDER BY started_at DESC "
+                        + "LIMIT $2 OFFSET $3")
+                .execute(Tuple.of(shop, size, (long) page * size)).map(rows -> {
+                    java.util.List<SyncRun> runs = new java.util.ArrayList<>();
+                    rows.forEach(row -> runs.add(SyncRun.from(row)));
+                    return runs;
+                });
+    }
+
+    public Uni<Long> runCount(String shop) {
+        return pool.preparedQuery("SELECT count(*) FROM sync_runs WHERE shop_domain = $1").execute(Tuple.of(shop))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Optional<SyncRun>> run(UUID id) {
@@ -212,7 +274,8 @@ public class SyncRunStore {
                                 + "customers_cursor = GREATEST(s.customers_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
                                 + "orders_cursor = GREATEST(s.orders_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
                                 + "sync_started_at = COALESCE(s.sync_started_at, $3), last_successful_sync_at = now(), "
-                                + "full_sync_due = s.full_sync_due AND $4 <> 'full' "
+                                + "full_sync_due = s.full_sync_due AND $4 <> 'full', "
+                                + "full_sync_reason = CASE WHEN $4 = 'full' THEN NULL ELSE s.full_sync_reason END "
                                 + "WHERE s.shop_domain = $2")
                         .execute(Tuple.of(run, done.shopDomain(), done.startedAt().atOffset(ZoneOffset.UTC), done.mode())))
                 .call(done -> connection.preparedQuery("UPDATE orders SET historical = true WHERE shop_domain = $1 AND NOT historical "

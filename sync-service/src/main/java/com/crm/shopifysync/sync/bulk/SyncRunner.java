@@ -1,6 +1,10 @@
 package com.crm.shopifysync.sync.bulk;
 
+import com.crm.shopifysync.sync.shopify.ShopifyAdminClient;
+import com.crm.shopifysync.sync.shopify.ShopifyCallFailed;
 import com.crm.shopifysync.model.LogFields;
+import com.crm.shopifysync.sync.shop.ShopDirectory;
+import com.crm.shopifysync.sync.shop.ShopTokens;
 import com.crm.shopifysync.sync.shop.ShopifyConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -33,10 +37,13 @@ public class SyncRunner {
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
 
     private final ShopifyConfig shopify;
+    private final ShopDirectory shops;
+    private final ShopTokens tokens;
     private final BulkSyncConfig config;
     private final SyncRunStore store;
     private final BulkWriter writer;
     private final BulkSyncMetrics metrics;
+    private final SyncReceipts receipts;
     private final String owner = hostName() + "/" + UUID.randomUUID();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ExecutorService workers = Executors.newCachedThreadPool(task -> {
@@ -53,40 +60,30 @@ public class SyncRunner {
     private final Map<String, Object> finishSignals = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public SyncRunner(ShopifyConfig shopify, BulkSyncConfig config, SyncRunStore store, BulkWriter writer, BulkSyncMetrics metrics) {
+    public SyncRunner(ShopifyConfig shopify, ShopDirectory shops, ShopTokens tokens, BulkSyncConfig config, SyncRunStore store,
+                      BulkWriter writer, BulkSyncMetrics metrics, SyncReceipts receipts) {
+        this.receipts = receipts;
         this.shopify = shopify;
+        this.shops = shops;
+        this.tokens = tokens;
         this.config = config;
         this.store = store;
         this.writer = writer;
         this.metrics = metrics;
     }
 
-    /** Starts (or resumes) a sync of the shop; refused when one is running already, on any replica. */
-    public Uni<SyncRunStore.Started> start(String shop, boolean full) {
-        return store.start(shop, full, owner, config.lease(), config.overlap())
+    /**
+     * Starts (or resumes) a sync of the shop; refused when one is running already, on any replica.
+     *
+     * @param trigger why: initial, manual, scheduled, catch-up, upgrade
+     */
+    public Uni<SyncRunStore.Started> start(String shop, boolean full, String trigger) {
+        return store.start(shop, full, trigger, owner, config.lease(), config.overlap())
                 .invoke(started -> started.run().ifPresent(this::execute));
     }
 
-    /**
-     * The configured shops, registered in the shops table; those never synced get their initial sync, those due a full one
-     * (after an upgrade) get it (if so configured).
-     */
-    @Scheduled(every = "${sync.bulk.initial-sync-check:30s}", delay = 1, delayUnit = TimeUnit.SECONDS,
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> startInitialSyncs() {
-        List<ShopifyConfig.Shop> shops = shopify.shops().orElse(List.of());
-        if (shops.isEmpty() || stopping) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(shops.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion())
-                        .chain(() -> store.neverSynced(shop.domain()))
-                        .chain(never -> !config.initialSyncOnStart() || stopping ? Uni.createFrom().voidItem()
-                                : never ? start(shop.domain(), false).replaceWithVoid()
-                                : store.fullSyncDue(shop.domain()).chain(due -> due ? start(shop.domain(), true).replaceWithVoid()
-                                        : Uni.createFrom().voidItem())))
-                .toList()).usingConcurrencyOf(1).andCollectFailures()
-                .onFailure().invoke(e -> LOG.warnf("registering shops or starting initial syncs failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+    public boolean stopping() {
+        return stopping;
     }
 
     /** Resumes syncs whose replica stopped renewing their lease (it crashed, or released it on shutdown). */
@@ -144,12 +141,12 @@ public class SyncRunner {
         var heartbeat = heartbeats.scheduleAtFixedRate(() -> renewLease(run, ending), config.lease().toMillis() / 3,
                 config.lease().toMillis() / 3, TimeUnit.MILLISECONDS);
         try {
-            ShopifyConfig.Shop shop = shopify.shop(run.shopDomain()).orElseThrow(() ->
-                    new ShopifyCallFailed("the shop " + run.shopDomain() + " has no access token configured", true));
-            try (ShopifyAdminClient client = new ShopifyAdminClient(run.shopDomain(), shop.adminUrlOrDefault(), shopify.apiVersion(),
-                    shop.accessToken(), config.callAttempts(), config.retryBackoff(), config.callIdleTimeout(), metrics::throttled)) {
+            ShopDirectory.Shop shop = SyncExecution.await(() -> shops.find(run.shopDomain())).orElseThrow(() ->
+                    new ShopifyCallFailed("the shop " + run.shopDomain() + " is neither configured nor connected", true));
+            try (ShopifyAdminClient client = new ShopifyAdminClient(run.shopDomain(), shop.adminUrl(), shopify.apiVersion(),
+                    tokens.access(shop), config.callAttempts(), config.retryBackoff(), config.callIdleTimeout(), metrics::throttled)) {
                 String summary = new SyncExecution(run, owner, store, writer, metrics, config, new ShopifyBulkOperations(client, config),
-                        finishSignals).complete(() -> ending.set(true));
+                        finishSignals, receipts).complete(() -> ending.set(true));
                 metrics.runEnded("succeeded");
                 LOG.infof("%s: %s", run.shopDomain(), summary);
             }

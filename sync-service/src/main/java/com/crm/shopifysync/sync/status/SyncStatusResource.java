@@ -2,12 +2,14 @@ package com.crm.shopifysync.sync.status;
 
 import com.crm.shopifysync.model.ShopDomains;
 import com.crm.shopifysync.sync.api.AdminApiAuthentication;
+import com.crm.shopifysync.sync.api.PageOf;
+import com.crm.shopifysync.sync.bulk.SyncReceipts;
 import com.crm.shopifysync.sync.bulk.SyncRun;
 import com.crm.shopifysync.sync.bulk.SyncRunStore;
 import com.crm.shopifysync.sync.bulk.SyncRunner;
-import com.crm.shopifysync.sync.shop.ShopifyConfig;
+import com.crm.shopifysync.sync.shop.ShopDirectory;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.common.annotation.NonBlocking;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -34,18 +36,48 @@ public class SyncStatusResource {
     private final SyncStatusReader statuses;
     private final SyncRunner runner;
     private final StatusTickets tickets;
-    private final ShopifyConfig shopify;
+    private final ShopDirectory shops;
+    private final SyncRunStore store;
+    private final SyncReceipts receipts;
 
-    public SyncStatusResource(SyncStatusReader statuses, SyncRunner runner, StatusTickets tickets, ShopifyConfig shopify) {
+    public SyncStatusResource(SyncStatusReader statuses, SyncRunner runner, StatusTickets tickets, ShopDirectory shops, SyncRunStore store,
+                              SyncReceipts receipts) {
+        this.store = store;
+        this.receipts = receipts;
         this.statuses = statuses;
         this.runner = runner;
         this.tickets = tickets;
-        this.shopify = shopify;
+        this.shops = shops;
     }
 
     @GET
     public Uni<SyncStatus> status(@RestPath String shop) {
         return statuses.read(ShopDomains.normalize(shop));
+    }
+
+    /** One sync of the history: what started it, how it ended, and its receipt. */
+    public record RunView(String runId, String mode, String trigger, String state, Instant startedAt, Instant finishedAt,
+                          long customersSynced, long ordersSynced, long rowsQuarantined, String summary, String failureReason,
+                          SyncStatus.Receipt receipt) {
+    }
+
+    /** {@code GET /api/shops/{shop}/sync/runs?page=0&size=20}: the shop's syncs, newest first, each with its receipt. */
+    @GET
+    @Path("/runs")
+    public Uni<Response> runs(@RestPath String shop, @RestQuery @DefaultValue("0") int page, @RestQuery @DefaultValue("20") int size) {
+        if (!PageOf.isValid(page, size)) {
+            return Uni.createFrom().item(Response.status(400).entity(Map.of("error", "page must be >= 0 and size 1 to " + PageOf.MAX_SIZE)).build());
+        }
+        String shopDomain = ShopDomains.normalize(shop);
+        return shops.knows(shopDomain).chain(known -> !known
+                ? Uni.createFrom().item(Response.status(404).entity(Map.of("error", "unknown shop " + shopDomain)).build())
+                : store.runs(shopDomain, page, size).chain(runs -> receipts.ofRuns(runs.stream().map(SyncRun::id).toList())
+                        .chain(all -> store.runCount(shopDomain).map(total -> new PageOf<>(runs.stream().map(run -> new RunView(
+                                run.id().toString(), run.mode(), run.trigger(), run.state().value(), run.startedAt(), run.finishedAt(),
+                                run.customersSynced(), run.ordersSynced(), run.rowsQuarantined(), run.summary(), run.failureReason(),
+                                SyncStatusReader.receipt(all.stream().filter(receipt -> receipt.runId().equals(run.id())).toList())))
+                                .toList(), page, size, total))))
+                .map(runs -> Response.ok(runs).build()));
     }
 
     /**
@@ -54,17 +86,18 @@ public class SyncStatusResource {
      */
     @POST
     @Path("/tickets")
-    @NonBlocking
-    public Response ticket(@RestPath String shop, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Uni<Response> ticket(@RestPath String shop, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String shopDomain = ShopDomains.normalize(shop);
-        if (shopify.shop(shopDomain).isEmpty()) {
-            return Response.status(404).entity(Map.of("error", "unknown shop " + shopDomain)).build();
-        }
-        // The authentication filter has admitted this header: it carries a configured token.
-        String token = AdminApiAuthentication.bearerToken(authorization).orElseThrow();
-        StatusTickets.Ticket ticket = tickets.issue(shopDomain, token, Instant.now());
-        return Response.status(201).entity(Map.of("ticket", ticket.value(), "expiresAt", ticket.expiresAt().toString(),
-                "path", "/ws/shops/" + shopDomain + "/sync?ticket=" + ticket.value())).build();
+        return shops.knows(shopDomain).map(known -> {
+            if (!known) {
+                return Response.status(404).entity(Map.of("error", "unknown shop " + shopDomain)).build();
+            }
+            // The authentication filter has admitted this header: it carries a configured token.
+            String token = AdminApiAuthentication.bearerToken(authorization).orElseThrow();
+            StatusTickets.Ticket ticket = tickets.issue(shopDomain, token, Instant.now());
+            return Response.status(201).entity(Map.of("ticket", ticket.value(), "expiresAt", ticket.expiresAt().toString(),
+                    "path", "/ws/shops/" + shopDomain + "/sync?ticket=" + ticket.value())).build();
+        });
     }
 
     @POST
@@ -73,7 +106,7 @@ public class SyncStatusResource {
         if (mode != null && !mode.equals(SyncRun.FULL) && !mode.equals(SyncRun.INCREMENTAL)) {
             return Uni.createFrom().item(Response.status(400).entity(Map.of("error", "mode must be incremental or full")).build());
         }
-        return runner.start(shopDomain, SyncRun.FULL.equals(mode)).map(started -> started.run()
+        return runner.start(shopDomain, SyncRun.FULL.equals(mode), "manual").map(started -> started.run()
                         .map(run -> Response.accepted(Map.of("runId", run.id().toString(), "mode", run.mode(), "state", run.state().value())).build())
                         .orElseGet(() -> {
                             SyncRun running = started.alreadyRunning().orElseThrow();

@@ -1,6 +1,7 @@
 package com.crm.shopifysync.sync.webhook;
 
 import com.crm.shopifysync.model.WebhookDelivery;
+import com.crm.shopifysync.model.WebhookHeaders;
 import com.crm.shopifysync.sync.shopify.CustomerField;
 import com.crm.shopifysync.sync.shopify.ShopifyCustomer;
 import com.crm.shopifysync.sync.shopify.ShopifyMapper;
@@ -58,6 +59,10 @@ sealed interface WebhookChange {
     record BulkOperationFinished(WebhookDelivery delivery, String bulkOperationId) implements WebhookChange {
     }
 
+    /** The gateway refused the shop's webhooks for a while: a catch-up sync is asked for (no row changes here). */
+    record CatchUpRequested(WebhookDelivery delivery, String reason) implements WebhookChange {
+    }
+
     /**
      * Decodes a delivery.
      *
@@ -94,6 +99,11 @@ sealed interface WebhookChange {
                     throw new UnmappablePayloadException("bulk_operations/finish without a BulkOperation id");
                 }
                 yield new BulkOperationFinished(delivery, id);
+            }
+            case WebhookHeaders.CATCH_UP_TOPIC -> {
+                JsonNode json = ShopifyMapper.parse(body);
+                yield new CatchUpRequested(delivery, json.path("reason").asText("the gateway asked for it") + " from "
+                        + json.path("from").asText("?") + " to " + json.path("to").asText("?"));
             }
             default -> throw new UnmappablePayloadException("unsupported topic " + delivery.topic());
         };

@@ -15,7 +15,9 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import com.crm.shopifysync.sync.store.ColumnOwnership;
 import com.crm.shopifysync.sync.store.Deduplication;
+import com.crm.shopifysync.sync.store.Sql;
 import com.crm.shopifysync.sync.store.RowsDocument;
 import com.crm.shopifysync.sync.store.SetStatement;
 import java.util.ArrayList;
@@ -42,6 +44,11 @@ public class WebhookWriter {
         this.setLockTimeout = "SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'";
     }
 
+    private static final List<ColumnOwnership.Column> CATCH_UP_COLUMNS = List.of(new ColumnOwnership.Column("reason", "text"));
+    /** A catch-up sync asked for (SyncSchedule starts it): the shop's request, once per event. */
+    private static final String REQUEST_CATCH_UP = Sql.incomingRows(CATCH_UP_COLUMNS) + " UPDATE shops SET catch_up_requested_at = now(), "
+            + "catch_up_reason = incoming.reason FROM incoming WHERE shops.shop_domain = incoming.shop_domain AND " + Sql.IS_FRESH_EVENT;
+
     /**
      * The statements that apply the changes, one per kind of change. Pure CPU work (the rows become one JSON document per
      * statement): done on a worker thread, apart from the I/O. Their order does not matter: every statement settles by
@@ -54,6 +61,7 @@ public class WebhookWriter {
         Map<CustomerField.Group, List<RowsDocument.Row>> groupUpdates = new EnumMap<>(CustomerField.Group.class);
         List<RowsDocument.Row> orderUpserts = new ArrayList<>();
         List<RowsDocument.Row> orderDeletions = new ArrayList<>();
+        List<RowsDocument.Row> catchUps = new ArrayList<>();
         for (WebhookChange change : changes) {
             String shop = change.delivery().shopDomain();
             Deduplication deduplication = change.deduplication();
@@ -72,6 +80,8 @@ public class WebhookWriter {
             } else if (change instanceof OrderDeletion deletion) {
                 orderDeletions.add(OrderRepository.deletion(shop, deletion.shopifyId(), deletion.payload(), deletion.deletedAt(),
                         deduplication));
+            } else if (change instanceof WebhookChange.CatchUpRequested catchUp) {
+                catchUps.add(new RowsDocument.Row(shop, 0, Map.of("reason", catchUp.reason()), Optional.of(deduplication)));
             }
             // BulkOperationFinished writes nothing: a sync waiting for the operation has been told already.
         }
@@ -82,6 +92,9 @@ public class WebhookWriter {
         groupUpdates.forEach((group, rows) -> CustomerRepository.updateGroup(group, rows).ifPresent(statements::add));
         OrderRepository.upsert(orderUpserts).ifPresent(statements::add);
         OrderRepository.softDelete(orderDeletions).ifPresent(statements::add);
+        if (!catchUps.isEmpty()) {
+            statements.add(new SetStatement(REQUEST_CATCH_UP, RowsDocument.of(catchUps, CATCH_UP_COLUMNS)));
+        }
         return statements;
     }
 

@@ -19,6 +19,21 @@ class BulkQueriesSchemaTest {
     }
 
     @Test
+    void theWebhookSubscriptionDocumentsAndEveryTopicNameValidate() {
+        for (String document : com.crm.shopifysync.sync.subscription.SubscriptionQueries.all()) {
+            assertThat(SCHEMA.validate(document)).as(document).isEmpty();
+        }
+        // every topic the service subscribes to, by its GraphQL name, as the create mutation sends it
+        for (String topic : com.crm.shopifysync.sync.shopify.ShopifyTopics.SUBSCRIBED) {
+            String create = "mutation { webhookSubscriptionCreate(topic: " + com.crm.shopifysync.sync.shopify.ShopifyTopics.graphqlName(topic)
+                    + ", webhookSubscription: {uri: \"https://example.com/webhooks\"}) { userErrors { message } } }";
+            assertThat(SCHEMA.validate(create)).as(topic).isEmpty();
+        }
+        assertThat(SCHEMA.validate("mutation { webhookSubscriptionCreate(topic: CUSTOMERS_TAGS_ADDED, webhookSubscription: "
+                + "{uri: \"https://example.com\"}) { userErrors { message } } }")).as("a topic Shopify does not have").isNotEmpty();
+    }
+
+    @Test
     void theValidationWouldCatchAFieldShopifyDoesNotHave() {
         String broken = BulkQueries.export(BulkQueries.Resource.CUSTOMERS, null).replace("verifiedEmail", "verifiedEmails");
         assertThat(SCHEMA.validate(broken)).singleElement().asString().contains("verifiedEmails");

@@ -15,32 +15,32 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Compares what the CRM holds with what the simulated Shopify holds, and drives syncs through the API. */
-final class ShopAssertions {
+public final class ShopAssertions {
 
-    static final String TOKEN = "test-api-token";
+    public static final String TOKEN = "test-api-token";
 
     private ShopAssertions() {
     }
 
     /** Every active customer and every visible order (with its line item count) is in the database exactly. */
-    static void assertStoreMatches(SimulatedShop shop) throws SQLException {
+    public static void assertStoreMatches(SimulatedShop shop) throws SQLException {
         try (Connection connection = PostgresTestResource.connect()) {
             assertThat(StoreComparison.differences(connection, shop, 10)).as("the first differences with Shopify").isEmpty();
         }
     }
 
-    static Map<Long, StoreComparison.CustomerFacts> customers(String shop) throws SQLException {
+    public static Map<Long, StoreComparison.CustomerFacts> customers(String shop) throws SQLException {
         try (Connection connection = PostgresTestResource.connect()) {
             return StoreComparison.customers(connection, shop);
         }
     }
 
-    static JsonPath status(String shop) {
+    public static JsonPath status(String shop) {
         return given().auth().oauth2(TOKEN).get("/api/shops/" + shop + "/sync").then().statusCode(200).extract().jsonPath();
     }
 
     /** Presses Sync Now and returns the run's id. */
-    static String syncNow(String shop, String mode) {
+    public static String syncNow(String shop, String mode) {
         var request = given().auth().oauth2(TOKEN);
         if (mode != null) {
             request = request.queryParam("mode", mode);
@@ -49,12 +49,12 @@ final class ShopAssertions {
     }
 
     /** Presses Sync Now and returns the answer, whatever it is. */
-    static io.restassured.response.Response postSyncNow(String shop) {
+    public static io.restassured.response.Response postSyncNow(String shop) {
         return given().auth().oauth2(TOKEN).post("/api/shops/" + shop + "/sync");
     }
 
     /** Waits for the run to end and returns the final status. */
-    static JsonPath awaitEnded(String shop, String runId, Duration atMost) {
+    public static JsonPath awaitEnded(String shop, String runId, Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonPath status = status(shop);
             return Objects.equals(status.getString("runId"), runId) && !status.getString("state").equals("running");
@@ -62,7 +62,7 @@ final class ShopAssertions {
         return status(shop);
     }
 
-    static long count(String sql) throws SQLException {
+    public static long count(String sql) throws SQLException {
         return PostgresTestResource.count(sql);
     }
 }

@@ -1,4 +1,4 @@
-package com.crm.shopifysync.sync.bulk;
+package com.crm.shopifysync.sync.shopify;
 
 /** A Shopify call or download that failed for good (after its retries); the sync fails resumably with this reason. */
 public class ShopifyCallFailed extends RuntimeException {

@@ -1,14 +1,14 @@
-package com.crm.shopifysync.sync.bulk;
+package com.crm.shopifysync.sync.shopify;
 
 import java.time.Duration;
 
 /** Waiting on a bulk sync's worker thread (backoff, polling, pacing); an interrupt (shutdown) ends the sync's work. */
-final class Pause {
+public final class Pause {
 
     private Pause() {
     }
 
-    static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
