@@ -70,7 +70,7 @@
     return { shop: sessionStorage.getItem(SHOP_KEY), shops };
   }
 
-  const connectionWords = { connected: "", reconnect: " (reconnect)" };
+  const connectionWords = { connected: "", reconnect: " (reconnect)", disconnected: " (disconnected)" };
 
   function renderNav(shop, shops) {
     const page = document.body.dataset.page;
@@ -133,6 +133,8 @@
       }
       case "stale": return "Data is stale";
       case "error": return "Sync failed";
+      case "disconnected": return status.disconnectedAt
+        ? `Disconnected on ${new Date(status.disconnectedAt).toLocaleDateString()}` : "Disconnected";
       default: return "Up to date";
     }
   }
@@ -142,7 +144,7 @@
     indicator.dataset.state = status.state;
     indicator.title = status.reason || indicatorText(status);
     document.getElementById("sync-indicator-text").textContent = indicatorText(status);
-    document.getElementById("sync-now").disabled = status.state === "running";
+    document.getElementById("sync-now").disabled = status.state === "running" || status.state === "disconnected";
     const previous = lastStatus;
     lastStatus = status;
     if (previous && previous.runId === status.runId && previous.state === "running") {

@@ -33,7 +33,7 @@
   text("sync-shop", shop);
   const base = `/api/shops/${encodeURIComponent(shop)}`;
   const when = (instant) => (instant ? new Date(instant).toLocaleString() : "never");
-  const stateWords = { idle: "Up to date", running: "Syncing", stale: "Stale", error: "Failed" };
+  const stateWords = { idle: "Up to date", running: "Syncing", stale: "Stale", error: "Failed", disconnected: "Disconnected" };
   let deadLetterCount = null;
   let receiptRun = undefined;
 
@@ -65,7 +65,8 @@
     const state = document.getElementById("sync-state");
     state.textContent = stateWords[status.state] || status.state;
     state.className = `state-${status.state}`;
-    document.getElementById("reconnect").hidden = status.connection !== "reconnect";
+    // an uninstalled shop is connected again the same way as one whose token Shopify refused
+    document.getElementById("reconnect").hidden = status.connection !== "reconnect" && status.connection !== "disconnected";
     text("sync-reason", status.reason || "—");
     text("last-success", when(status.lastSuccessfulSyncAt));
     text("customers-progress", progress(status.customers, "customers"));

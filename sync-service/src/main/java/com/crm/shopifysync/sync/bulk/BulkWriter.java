@@ -138,9 +138,22 @@ public class BulkWriter {
             // Data and checkpoint commit together: a commit lost in a database crash loses both, and the resume
             // re-reads that batch. So the import need not wait for each commit's flush to disk.
             statement.execute("SET LOCAL synchronous_commit = off");
+        }
+        try (Statement statement = connection.createStatement()) {
             // A row a CRM user holds, or a wedged statement, must not hold the sync (and its lease) forever.
             statement.execute("SET LOCAL lock_timeout = '30s'");
             statement.execute("SET LOCAL statement_timeout = '10min'");
+        }
+        // The shop's row, held FOR KEY SHARE: a customer redaction or a shop erasure (which lock it FOR UPDATE) waits for
+        // this batch, or this batch for it and then finds it (the triggers strip a redacted customer; an erased shop has
+        // no row, and its run is over).
+        try (PreparedStatement shop = connection.prepareStatement("SELECT 1 FROM shops WHERE shop_domain = ? FOR KEY SHARE")) {
+            shop.setString(1, batch.shopDomain());
+            try (java.sql.ResultSet row = shop.executeQuery()) {
+                if (!row.next()) {
+                    throw new LeaseLostException(batch.runId());
+                }
+            }
         }
         List<Refused> refused = new ArrayList<>();
         Set<Long> attached = new HashSet<>();

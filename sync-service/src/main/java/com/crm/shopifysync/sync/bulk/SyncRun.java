@@ -21,7 +21,8 @@ public record SyncRun(UUID id, String shopDomain, String mode, State state, Stri
      * run may be resumed (running again, from its checkpoints), a succeeded one never changes again.
      */
     public enum State {
-        RUNNING, SUCCEEDED, FAILED;
+        /** Cancelled: its shop was uninstalled under it (neither a success nor a failure; never resumed). */
+        RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
         /** As the {@code sync_runs.state} column and the API spell it. */
         @com.fasterxml.jackson.annotation.JsonValue

@@ -34,13 +34,30 @@ public class SyncRunStore {
         this.pool = pool;
     }
 
-    /** A configured shop in the shops table (one its merchant connected since keeps its connection). */
-    public Uni<Void> registerShop(String domain, String adminUrl, String apiVersion) {
-        return pool.preparedQuery("INSERT INTO shops (shop_domain, admin_url, api_version) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version "
+    /**
+     * A configured shop in the shops table (one its merchant connected since keeps its connection), with the SHA-256 of
+     * its configured token. A configured shop disconnected by an uninstall, or erased after it, comes back (connected,
+     * with a catch-up sync from its kept cursors) only once the configuration holds another token than the revoked one.
+     */
+    public Uni<Void> registerShop(String domain, String adminUrl, String apiVersion, String tokenSha256) {
+        return pool.preparedQuery("WITH erased AS (SELECT revoked_token_sha256 FROM erased_shops WHERE shop_domain = $1 AND reconnected_at IS NULL), "
+                        + "reconnected AS (UPDATE erased_shops SET reconnected_at = now() WHERE shop_domain = $1 AND reconnected_at IS NULL "
+                        + "AND revoked_token_sha256 IS DISTINCT FROM $4) "
+                        + "INSERT INTO shops (shop_domain, admin_url, api_version, configured_token_sha256) SELECT $1, $2, $3, $4 "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM erased WHERE erased.revoked_token_sha256 IS NOT DISTINCT FROM $4) "
+                        + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version, "
+                        + "configured_token_sha256 = EXCLUDED.configured_token_sha256, "
+                        + "connection_state = CASE WHEN " + RECONNECTED + " THEN 'connected' ELSE shops.connection_state END, "
+                        + "connected_at = CASE WHEN " + RECONNECTED + " THEN now() ELSE shops.connected_at END, "
+                        + "disconnected_at = CASE WHEN " + RECONNECTED + " THEN NULL ELSE shops.disconnected_at END, "
+                        + "catch_up_requested_at = CASE WHEN " + RECONNECTED + " THEN now() ELSE shops.catch_up_requested_at END, "
+                        + "catch_up_reason = CASE WHEN " + RECONNECTED + " THEN 'reconnected with a new token' ELSE shops.catch_up_reason END "
                         + "WHERE shops.source = 'configured'")
-                .execute(Tuple.of(domain, adminUrl, apiVersion)).replaceWithVoid();
+                .execute(Tuple.of(domain, adminUrl, apiVersion, tokenSha256)).replaceWithVoid();
     }
+
+    /** A configured shop disconnected by an uninstall whose configuration now holds another token. */
+    private static final String RECONNECTED = "(shops.connection_state = 'disconnected' AND shops.revoked_token_sha256 IS DISTINCT FROM EXCLUDED.configured_token_sha256)";
 
     /**
      * The shops due a sync of their own accord: never synced (initial), due a full one (upgrade), asked for a catch-up,
@@ -104,7 +121,15 @@ public class SyncRunStore {
      * the run only while it is still failed, a new run is refused by the one-running-run-per-shop index.
      */
     public Uni<Started> start(String shop, boolean full, String trigger, String owner, Duration lease, Duration overlap) {
-        return pool.withTransaction(connection -> latest(connection, shop).chain(latest -> {
+        return pool.preparedQuery("SELECT connection_state FROM shops WHERE shop_domain = $1").execute(Tuple.of(shop)).invoke(rows -> {
+            if (rows.size() == 0) {
+                throw new UnknownShopException(shop);
+            }
+            String state = rows.iterator().next().getString("connection_state");
+            if (!"connected".equals(state)) {
+                throw new NotConnectedException(shop, state);
+            }
+        }).chain(() -> pool.withTransaction(connection -> latest(connection, shop).chain(latest -> {
             if (latest.isPresent() && latest.get().state() == SyncRun.State.RUNNING) {
                 return Uni.createFrom().item(new Started(Optional.empty(), latest));
             }
@@ -116,16 +141,16 @@ public class SyncRunStore {
                             + "CASE WHEN $2 THEN 'full' WHEN s.last_successful_sync_at IS NULL THEN 'initial' ELSE 'incremental' END, 'running', "
                             + "CASE WHEN $2 THEN NULL ELSE s.customers_cursor - $5 * interval '1 millisecond' END, "
                             + "CASE WHEN $2 THEN NULL ELSE s.orders_cursor - $5 * interval '1 millisecond' END, "
-                            + "$3, now() + $4 * interval '1 millisecond', $7 FROM shops s WHERE s.shop_domain = $6 RETURNING " + SyncRun.COLUMNS)
+                            + "$3, now() + $4 * interval '1 millisecond', $7 FROM shops s WHERE s.shop_domain = $6 AND s.connection_state = 'connected' RETURNING " + SyncRun.COLUMNS)
                     .execute(Tuple.tuple().addUUID(UUID.randomUUID()).addBoolean(full).addString(owner).addLong(lease.toMillis())
                             .addLong(overlap.toMillis()).addString(shop).addString(trigger))
                     .map(rows -> {
                         if (rows.size() == 0) {
-                            throw new UnknownShopException(shop);
+                            throw new NotConnectedException(shop, "disconnected");
                         }
                         return new Started(Optional.of(SyncRun.from(rows.iterator().next())), Optional.empty());
                     });
-        })).onFailure(SyncRunStore::isUniqueViolation).recoverWithUni(() -> running(shop)
+        }))).onFailure(SyncRunStore::isUniqueViolation).recoverWithUni(() -> running(shop)
                 .map(running -> new Started(Optional.empty(), running)));
     }
 
@@ -136,6 +161,7 @@ public class SyncRunStore {
     private Uni<Started> resume(SqlConnection connection, SyncRun failed, String owner, Duration lease) {
         return connection.preparedQuery("UPDATE sync_runs SET state = 'running', failure_reason = NULL, finished_at = NULL, "
                         + "lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND state = 'failed' "
+                        + "AND EXISTS (SELECT 1 FROM shops s WHERE s.shop_domain = sync_runs.shop_domain AND s.connection_state = 'connected') "
                         + "RETURNING " + SyncRun.COLUMNS)
                 .execute(Tuple.of(failed.id(), owner, lease.toMillis()))
                 .chain(rows -> {
@@ -342,6 +368,13 @@ public class SyncRunStore {
     public static class UnknownShopException extends RuntimeException {
         public UnknownShopException(String shop) {
             super("unknown shop " + shop);
+        }
+    }
+
+    /** The shop is known but no sync may start: uninstalled (disconnected), or its token refused (reconnect). */
+    public static class NotConnectedException extends RuntimeException {
+        public NotConnectedException(String shop, String state) {
+            super(shop + " is not connected (" + state + "): connect it again to sync");
         }
     }
 }

@@ -48,7 +48,8 @@ public class SyncSchedule {
             return Uni.createFrom().voidItem();
         }
         List<ShopifyConfig.Shop> configured = shopify.shops().orElse(List.of());
-        return Uni.join().all(configured.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion()))
+        return Uni.join().all(configured.stream().map(shop -> store.registerShop(shop.domain(), shop.adminUrlOrDefault(), shopify.apiVersion(),
+                        ShopDirectory.fingerprint(shop.accessToken())))
                         .toList()).usingConcurrencyOf(1).andCollectFailures().replaceWithVoid()
                 .chain(() -> shops.all())
                 .chain(all -> store.due(all.stream().map(ShopDirectory.Shop::domain).toList(), reconcileEvery))

@@ -93,13 +93,21 @@ public class ShopConnections {
         ShopifyTokenEndpoint.Grant grant = tokenEndpoint.exchangeCode(shop, code);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO shops (shop_domain, admin_url, api_version, source, "
+            try (PreparedStatement reconnected = connection.prepareStatement(
+                    "UPDATE erased_shops SET reconnected_at = now() WHERE shop_domain = ? AND reconnected_at IS NULL");
+                 PreparedStatement statement = connection.prepareStatement("INSERT INTO shops (shop_domain, admin_url, api_version, source, "
                     + "connection_state, connected_at, access_scopes, orders_limited_to_60_days) VALUES (?, ?, ?, 'installed', 'connected', "
                     + "now(), ?, ?) ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version, "
                     + "source = 'installed', connection_state = 'connected', connection_problem = NULL, connected_at = now(), "
                     // a new installation has no subscriptions yet: registering them is not re-creating lost ones
-                    + "subscriptions_registered_at = NULL, "
+                    + "subscriptions_registered_at = NULL, disconnected_at = NULL, revoked_token_sha256 = NULL, "
+                    // connected again after an uninstall or a refused token: what changed meanwhile is caught up now
+                    + "catch_up_requested_at = CASE WHEN shops.connection_state <> 'connected' THEN now() ELSE shops.catch_up_requested_at END, "
+                    + "catch_up_reason = CASE WHEN shops.connection_state <> 'connected' THEN 'reconnected' ELSE shops.catch_up_reason END, "
                     + "access_scopes = EXCLUDED.access_scopes, orders_limited_to_60_days = EXCLUDED.orders_limited_to_60_days")) {
+                // an erased shop installed again: its data may be stored again (the sync starts from nothing)
+                reconnected.setString(1, shop);
+                reconnected.executeUpdate();
                 statement.setString(1, shop);
                 statement.setString(2, config.baseUrl(shop));
                 statement.setString(3, config.apiVersion());

@@ -24,12 +24,15 @@ public class ShopDirectory {
     public static final String INSTALLED = "installed";
     public static final String CONNECTED = "connected";
     public static final String RECONNECT = "reconnect";
+    /** Uninstalled (app/uninstalled), and erased after it (shop/redact): nothing syncs until it is connected again. */
+    public static final String DISCONNECTED = "disconnected";
 
     /**
      * A shop this CRM syncs.
      *
      * @param source            configured or installed
-     * @param connectionState   connected, or reconnect (Shopify refused its token for good: its merchant must connect it again)
+     * @param connectionState   connected, reconnect (Shopify refused its token for good: its merchant must connect it again),
+     *                          or disconnected (the app was uninstalled)
      * @param configuredToken   the environment's token of a configured shop (never shown anywhere)
      */
     public record Shop(String domain, String source, String adminUrl, String connectionState, String connectionProblem,
@@ -41,6 +44,10 @@ public class ShopDirectory {
 
         public boolean connected() {
             return CONNECTED.equals(connectionState);
+        }
+
+        public boolean disconnected() {
+            return DISCONNECTED.equals(connectionState);
         }
 
         @Override
@@ -59,7 +66,9 @@ public class ShopDirectory {
 
     /** Every shop, configured ones first (in their configured order), then connected ones by domain. */
     public Uni<List<Shop>> all() {
-        return pool.query("SELECT shop_domain, source, connection_state, connection_problem FROM shops").execute().map(rows -> {
+        return pool.query("SELECT shop_domain, source, connection_state, connection_problem, revoked_token_sha256 FROM shops "
+                + "UNION ALL SELECT shop_domain, 'erased', 'disconnected', NULL, revoked_token_sha256 FROM erased_shops e "
+                + "WHERE e.reconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM shops s WHERE s.shop_domain = e.shop_domain)").execute().map(rows -> {
             Map<String, Row> stored = new LinkedHashMap<>();
             rows.forEach(row -> stored.put(row.getString("shop_domain"), row));
             List<Shop> shops = new ArrayList<>();
@@ -69,8 +78,11 @@ public class ShopDirectory {
                     // Connected by its merchant since: the connection's token is the one to use.
                     shops.add(installed(row));
                 } else {
-                    shops.add(new Shop(configured.domain(), CONFIGURED, configured.adminUrlOrDefault(), CONNECTED, null,
-                            Optional.of(configured.accessToken())));
+                    // Uninstalled: disconnected while the configuration holds the token Shopify revoked.
+                    boolean revoked = row != null && DISCONNECTED.equals(row.getString("connection_state"))
+                            && fingerprint(configured.accessToken()).equals(row.getString("revoked_token_sha256"));
+                    shops.add(new Shop(configured.domain(), CONFIGURED, configured.adminUrlOrDefault(), revoked ? DISCONNECTED : CONNECTED,
+                            null, Optional.of(configured.accessToken())));
                 }
             }
             stored.values().stream().filter(row -> INSTALLED.equals(row.getString("source")))
@@ -91,6 +103,16 @@ public class ShopDirectory {
         }
         return pool.preparedQuery("SELECT 1 FROM shops WHERE shop_domain = $1 AND source = 'installed'").execute(Tuple.of(domain))
                 .map(rows -> rows.size() > 0);
+    }
+
+    /** A configured token's SHA-256 (hex): how the shops table tells a revoked token from a new one without holding either. */
+    public static String fingerprint(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private Shop installed(Row row) {

@@ -29,7 +29,8 @@ public class SyncStatusReader {
 
     /** One round trip: the status is read for every push, while a sync keeps the database busy. */
     private static final String STATUS = "SELECT s.sync_started_at, s.last_successful_sync_at, s.orders_limited_to_60_days, "
-            + "s.connection_state, s.connection_problem, "
+            + "s.connection_state, s.connection_problem, s.disconnected_at, "
+            + "(SELECT e.erased_at FROM erased_shops e WHERE e.shop_domain = $1 AND e.reconnected_at IS NULL) AS erased_at, "
             + "CASE WHEN s.subscription_warning_at > now() - interval '24 hours' THEN s.subscription_warning END AS subscription_warning, "
             + "(SELECT count(*) FROM dead_letters d WHERE d.shop_domain = $1 AND d.state = 'dead') AS dead_letter_count, "
             + "r.* FROM (SELECT $1::text AS shop) q "
@@ -43,14 +44,14 @@ public class SyncStatusReader {
             Shop shopRow = new Shop(SyncRun.instant(row, "last_successful_sync_at"), SyncRun.instant(row, "sync_started_at"),
                     Boolean.TRUE.equals(row.getBoolean("orders_limited_to_60_days")),
                     Optional.ofNullable(row.getString("connection_state")).orElse("connected"), row.getString("connection_problem"),
-                    row.getString("subscription_warning"));
+                    row.getString("subscription_warning"), SyncRun.instant(row, "disconnected_at"), SyncRun.instant(row, "erased_at"));
             return status(shop, shopRow, latest, row.getLong("dead_letter_count"), receipt(receipts), Instant.now());
         }));
     }
 
     /** What the shops table says of the shop (nulls, false and connected for a shop not in it: it has never synced). */
     private record Shop(Instant lastSuccess, Instant cutover, boolean ordersLimitedTo60Days, String connection, String connectionProblem,
-                        String subscriptionWarning) {
+                        String subscriptionWarning, Instant disconnectedAt, Instant erasedAt) {
     }
 
     private SyncStatus status(String shop, Shop shopRow, Optional<SyncRun> latest, long deadLetters, SyncStatus.Receipt receipt,
@@ -69,7 +70,21 @@ public class SyncStatusReader {
         }
         String state;
         String reason = null;
-        if ("reconnect".equals(shopRow.connection())) {
+        Instant disconnectedAt = null;
+        String connection = shopRow.connection();
+        if (shopRow.erasedAt() != null && shopRow.disconnectedAt() == null && shopRow.lastSuccess() == null) {
+            // no shops row is left of an erased shop
+            state = SyncStatus.DISCONNECTED;
+            connection = SyncStatus.DISCONNECTED;
+            disconnectedAt = shopRow.erasedAt();
+            reason = "The shop's data was erased on " + shopRow.erasedAt() + " at Shopify's request (shop/redact, after the app was "
+                    + "uninstalled); connect the shop again to sync it anew";
+        } else if (SyncStatus.DISCONNECTED.equals(shopRow.connection())) {
+            state = SyncStatus.DISCONNECTED;
+            disconnectedAt = shopRow.disconnectedAt();
+            reason = "Disconnected on " + shopRow.disconnectedAt() + ": the app was uninstalled in Shopify. Its data stays until Shopify "
+                    + "asks to erase it (about 48 hours later); connect the shop again to resume syncing";
+        } else if ("reconnect".equals(shopRow.connection())) {
             state = SyncStatus.ERROR;
             reason = Optional.ofNullable(shopRow.connectionProblem()).orElse("Shopify refused the shop's token: reconnect the shop");
         } else if (latest.map(run -> run.state() == SyncRun.State.RUNNING).orElse(false)) {
@@ -88,13 +103,14 @@ public class SyncStatusReader {
         }
         if (latest.isEmpty()) {
             return new SyncStatus(shop, state, reason, null, null, null, null, null, null, null, null, lastSuccess, cutover,
-                    null, null, deadLetters, warnings, shopRow.connection(), receipt);
+                    null, null, deadLetters, warnings, connection, receipt, disconnectedAt);
         }
         SyncRun run = latest.get();
         return new SyncStatus(shop, state, reason, run.phase(), run.mode(), run.id().toString(),
                 new SyncStatus.Progress(run.customersSynced(), run.customersTotal()),
                 new SyncStatus.Progress(run.ordersSynced(), run.ordersTotal()), run.startedAt(), run.progressAt(),
-                run.finishedAt(), lastSuccess, cutover, run.summary(), run.failureReason(), deadLetters, warnings, shopRow.connection(), receipt);
+                run.finishedAt(), lastSuccess, cutover, run.summary(), run.failureReason(), deadLetters, warnings, connection, receipt,
+                disconnectedAt);
     }
 
     /** The latest receipts as the status shows them (null before the first). */

@@ -114,6 +114,8 @@ public class SyncStatusResource {
                                     "runId", running.id().toString(), "mode", running.mode(), "startedAt", running.startedAt().toString())).build();
                         }))
                 .onFailure(SyncRunStore.UnknownShopException.class)
-                .recoverWithItem(e -> Response.status(404).entity(Map.of("error", e.getMessage())).build());
+                .recoverWithItem(e -> Response.status(404).entity(Map.of("error", e.getMessage())).build())
+                .onFailure(SyncRunStore.NotConnectedException.class)
+                .recoverWithItem(e -> Response.status(409).entity(Map.of("error", e.getMessage())).build());
     }
 }

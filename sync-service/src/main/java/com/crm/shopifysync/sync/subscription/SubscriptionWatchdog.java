@@ -58,7 +58,7 @@ public class SubscriptionWatchdog {
         if (shopify.webhooksUrl().isEmpty() || stopping) {
             return Uni.createFrom().voidItem();
         }
-        return shops.all().chain(all -> Uni.join().all(all.stream().filter(shop -> !shop.needsReconnect())
+        return shops.all().chain(all -> Uni.join().all(all.stream().filter(ShopDirectory.Shop::connected)
                         .map(shop -> claim(shop.domain()).chain(claimed -> claimed ? check(shop) : Uni.createFrom().voidItem())).toList())
                         .usingConcurrencyOf(1).andCollectFailures().replaceWithVoid())
                 .onFailure().invoke(e -> LOG.warnf("checking webhook subscriptions failed: %s", e.getMessage()))

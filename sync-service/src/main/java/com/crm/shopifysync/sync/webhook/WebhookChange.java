@@ -63,6 +63,27 @@ sealed interface WebhookChange {
     record CatchUpRequested(WebhookDelivery delivery, String reason) implements WebhookChange {
     }
 
+    /** app/uninstalled: the shop disconnected the app at {@code at}; its tokens are revoked. */
+    record AppUninstalled(WebhookDelivery delivery, OffsetDateTime at) implements WebhookChange {
+    }
+
+    /**
+     * customers/redact: erase the customer's personal data and that of the listed orders. {@code email} and
+     * {@code phone} (as Shopify sends them) find the dead letters about the customer that are not JSON; they are not stored.
+     */
+    record CustomerRedaction(WebhookDelivery delivery, long customerId, List<Long> orderIds, String email, String phone,
+                             OffsetDateTime requestedAt) implements WebhookChange {
+    }
+
+    /** customers/data_request: the merchant must send the customer what the CRM holds about them. */
+    record DataRequest(WebhookDelivery delivery, long requestId, long customerId, List<Long> orderIds, OffsetDateTime requestedAt)
+            implements WebhookChange {
+    }
+
+    /** shop/redact: erase every row of the shop (about 48 hours after an uninstall). */
+    record ShopRedaction(WebhookDelivery delivery, OffsetDateTime requestedAt) implements WebhookChange {
+    }
+
     /**
      * Decodes a delivery.
      *
@@ -105,8 +126,55 @@ sealed interface WebhookChange {
                 yield new CatchUpRequested(delivery, json.path("reason").asText("the gateway asked for it") + " from "
                         + json.path("from").asText("?") + " to " + json.path("to").asText("?"));
             }
+            case "app/uninstalled" -> {
+                ShopifyMapper.parse(body);
+                yield new AppUninstalled(delivery, observedAt(delivery));
+            }
+            case "customers/redact" -> {
+                JsonNode json = compliancePayload(delivery, body);
+                JsonNode customer = json.path("customer");
+                yield new CustomerRedaction(delivery, ShopifyMapper.customerId(customer), ids(json, "orders_to_redact"),
+                        customer.path("email").asText(""), customer.path("phone").asText(""), observedAt(delivery));
+            }
+            case "customers/data_request" -> {
+                JsonNode json = compliancePayload(delivery, body);
+                JsonNode request = json.path("data_request").path("id");
+                if (!request.isIntegralNumber()) {
+                    throw new UnmappablePayloadException("customers/data_request without a data_request id");
+                }
+                yield new DataRequest(delivery, request.longValue(), ShopifyMapper.customerId(json.path("customer")),
+                        ids(json, "orders_requested"), observedAt(delivery));
+            }
+            case "shop/redact" -> {
+                compliancePayload(delivery, body);
+                yield new ShopRedaction(delivery, observedAt(delivery));
+            }
             default -> throw new UnmappablePayloadException("unsupported topic " + delivery.topic());
         };
+    }
+
+    /**
+     * A compliance topic's payload, which names its shop: one naming another shop than the signed delivery is refused,
+     * so nothing is ever erased for a shop that did not ask.
+     */
+    private static JsonNode compliancePayload(WebhookDelivery delivery, byte[] body) {
+        JsonNode json = ShopifyMapper.parse(body);
+        String named = json.path("shop_domain").asText("");
+        if (!named.equalsIgnoreCase(delivery.shopDomain())) {
+            throw new UnmappablePayloadException(delivery.topic() + " names the shop '" + named + "', not " + delivery.shopDomain());
+        }
+        return json;
+    }
+
+    private static List<Long> ids(JsonNode json, String field) {
+        List<Long> ids = new ArrayList<>();
+        for (JsonNode id : json.path(field)) {
+            if (!id.isIntegralNumber()) {
+                throw new UnmappablePayloadException("'" + field + "' holds something else than ids: " + id);
+            }
+            ids.add(id.longValue());
+        }
+        return ids;
     }
 
     private static CustomerGroup group(WebhookDelivery delivery, byte[] body, ShopifyPayload payload, CustomerField.Group group) {
