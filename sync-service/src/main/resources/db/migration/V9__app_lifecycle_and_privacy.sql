@@ -202,7 +202,8 @@ CREATE TRIGGER processed_webhooks_privacy BEFORE INSERT ON processed_webhooks FO
 -- shop/redact: every row of the shop, in every table that has a shop_domain column (found in the catalogue, so a table
 -- added later is erased too), is deleted, after the shop's row is locked against the syncs and webhooks writing to
 -- it (they hold it FOR KEY SHARE). Rows keyed by a run (operations, seen customers) go with their run (ON DELETE
--- CASCADE). Leaves the audit line in erased_shops. Idempotent.
+-- CASCADE). Leaves the audit line in erased_shops. Idempotent. A request older than the shop's latest connection erases
+-- nothing (the merchant installed the app again since; Shopify sends shop/redact only for a shop that stayed uninstalled).
 CREATE FUNCTION erase_shop(shop text, requested timestamptz) RETURNS bigint AS $$
 DECLARE
     erasable record;
@@ -211,6 +212,10 @@ DECLARE
     revoked text;
 BEGIN
     SELECT COALESCE(s.revoked_token_sha256, s.configured_token_sha256) INTO revoked FROM shops s WHERE s.shop_domain = shop FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM shops s WHERE s.shop_domain = shop AND s.connected_at >= requested) THEN
+        RAISE LOG 'shop/redact of % requested at % ignored: the shop was connected again since', shop, requested;
+        RETURN 0;
+    END IF;
     FOR erasable IN SELECT c.table_name FROM information_schema.columns c
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema = current_schema() AND c.column_name = 'shop_domain' AND t.table_type = 'BASE TABLE'

@@ -84,6 +84,19 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
+    /** Every row of this test's database as {@code pg_dump --data-only} writes it (what a backup of it would hold). */
+    public static String dumpData() throws java.io.IOException, InterruptedException {
+        ProcessBuilder dump = new ProcessBuilder("pg_dump", "--data-only", "-h", HOST, "-p", PORT, "-U", USER, database)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        dump.environment().put("PGPASSWORD", PASSWORD);
+        Process process = dump.start();
+        String text = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("pg_dump failed with exit code " + process.exitValue());
+        }
+        return text;
+    }
+
     private static String jdbcUrl(String name) {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
     }

@@ -55,7 +55,7 @@ public class WebhookWriter {
      * others (so an erasure elsewhere waits for this poll instead of missing its rows).
      */
     private static final String LOCK_SHOPS = "SELECT s.shop_domain FROM shops s JOIN jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) "
-            + "AS row(" + Sql.rowType(List.of()) + ") ON row.shop_domain = s.shop_domain ORDER BY s.shop_domain FOR %s OF s";
+            + "AS row(shop_domain text) ON row.shop_domain = s.shop_domain ORDER BY s.shop_domain FOR %s OF s";
 
     private static final List<ColumnOwnership.Column> UNINSTALL_COLUMNS = List.of(new ColumnOwnership.Column("uninstalled_at", "timestamptz"));
     /**
@@ -97,6 +97,9 @@ public class WebhookWriter {
             REDACTED_ROWS + "DELETE FROM dead_letters WHERE id IN (SELECT d.id FROM incoming JOIN dead_letters d ON d.shop_domain = incoming.shop_domain "
                     + "CROSS JOIN LATERAL payload_subjects(d.topic, d.payload) AS subject WHERE subject.customer_id = incoming.shopify_id "
                     + "OR subject.order_id = ANY (incoming.order_ids) "
+                    // a payload that is not JSON: by the customer's id as JSON writes it, its email, its phone
+                    + "OR position(convert_to('\"id\":' || incoming.shopify_id || ',', 'UTF8') IN d.payload) > 0 "
+                    + "OR position(convert_to('\"id\": ' || incoming.shopify_id || ',', 'UTF8') IN d.payload) > 0 "
                     + "OR (incoming.email <> '' AND position(convert_to(incoming.email, 'UTF8') IN d.payload) > 0) "
                     + "OR (incoming.phone <> '' AND position(convert_to(incoming.phone, 'UTF8') IN d.payload) > 0))");
 
