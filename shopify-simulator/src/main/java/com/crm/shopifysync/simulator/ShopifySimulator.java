@@ -259,7 +259,8 @@ public final class ShopifySimulator implements AutoCloseable {
     /**
      * Sends a change's webhooks, each delivered as {@code mode} says, to where the shop's subscriptions say: the
      * gateway for app-level delivery, and the address of each Admin API subscription of the webhook's topic. Each
-     * delivery may be lost to the shop's probabilistic drop.
+     * delivery may be lost to the shop's probabilistic drop. A shop without the app installed sends nothing (see
+     * {@link #deliverCompliance} for the webhooks Shopify sends regardless).
      */
     public void deliver(SimulatedShop shop, SimulatedShop.Webhooks change, Mode mode, long delayMillis) {
         send(shop, change, topic -> destinations(shop, topic), mode, delayMillis);
