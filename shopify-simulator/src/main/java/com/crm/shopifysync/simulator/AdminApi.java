@@ -130,9 +130,9 @@ public final class AdminApi {
         fetchers.put("QueryRoot.currentAppInstallation", env -> map("__typename", "AppInstallation",
                 "id", "gid://shopify/AppInstallation/1", "accessScopes", shop(env).scopes().stream().sorted()
                         .map(handle -> map("handle", handle, "description", handle)).toList()));
-        fetchers.put("QueryRoot.shop", env -> map("__typename", "Shop", "id", "gid://shopify/Shop/1",
+        fetchers.put("QueryRoot.shop", env -> map("__typename", "Shop", "id", Shapes.gid("Shop", shop(env).id()),
                 "name", shop(env).domain(), "myshopifyDomain", shop(env).domain(), "currencyCode", "USD",
-                "ianaTimezone", "America/New_York"));
+                "ianaTimezone", Shapes.SHOP_ZONE.getId()));
         fetchers.put("QueryRoot.webhookSubscriptions", this::webhookSubscriptions);
         fetchers.put("QueryRoot.webhookSubscription", env -> shop(env).webhookSubscription(idOf(env.getArgument("id")))
                 .map(subscription -> subscription.graphQl(shop(env).webhookApiVersion())).orElse(null));

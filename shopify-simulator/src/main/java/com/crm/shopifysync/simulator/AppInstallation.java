@@ -128,6 +128,17 @@ final class AppInstallation {
         accessTokens.replaceAll((token, issued) -> new AccessToken(now));
     }
 
+    /**
+     * The merchant uninstalled the app: every access and refresh token and every unused code is revoked (the Admin API
+     * answers 401, a refresh {@code invalid_grant}) and the grant forgotten; a new install starts from the install page.
+     */
+    synchronized void revoke() {
+        codes.clear();
+        accessTokens.clear();
+        refreshTokens.clear();
+        grantedScopes = List.of();
+    }
+
     synchronized boolean hasIssuedTokens() {
         return !accessTokens.isEmpty();
     }

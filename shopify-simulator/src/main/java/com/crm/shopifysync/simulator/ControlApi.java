@@ -11,18 +11,20 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The simulator's own API (not Shopify's), under {@code /simulator}: create shops, act as the merchant (each change
  * sends its webhook; {@code ?delivery=drop|duplicate|delay|hold} and {@code delayMs} bend the delivery), set faults,
- * expire tokens, list and delete webhook subscriptions as Shopify would, and lose deliveries at random. See the
- * module's README for every route.
+ * expire tokens, list and delete webhook subscriptions as Shopify would, lose deliveries at random, uninstall and
+ * reinstall the app, and send the privacy (compliance) webhooks. See the module's README for every route.
  */
 final class ControlApi {
 
@@ -36,9 +38,19 @@ final class ControlApi {
 
     void routes(Router router) {
         router.get("/simulator/shops").handler(context -> json(context.response(), 200, simulator.shops().stream()
-                .map(shop -> Map.of("domain", shop.domain(), "customers", shop.customers().size(),
-                        "orders", shop.visibleOrders().size(), "scopes", shop.scopes(), "installed", shop.installed())).toList()));
+                .map(this::shopSummary).toList()));
         router.post("/simulator/shops").handler(this::createShop);
+        router.post("/simulator/shops/:shop/uninstall").handler(withShop(this::uninstall));
+        router.post("/simulator/shops/:shop/install").handler(withShop(this::installStaticToken));
+        router.post("/simulator/shops/:shop/shop-redact").handler(withShop((context, shop) -> {
+            Mode mode = mode(context);
+            simulator.shopRedactNow(shop, mode, delayMillis(context)).ifPresentOrElse(
+                    redact -> answer(context, 200, mode, redact, Map.of()), () -> neverInstalled(context, shop));
+        }));
+        router.post("/simulator/shops/:shop/customers/:id/redact").handler(withShop((context, shop) ->
+                compliance(context, shop, () -> shop.customerRedact(id(context)))));
+        router.post("/simulator/shops/:shop/customers/:id/data-request").handler(withShop((context, shop) ->
+                compliance(context, shop, () -> shop.customerDataRequest(id(context)))));
         router.get("/simulator/shops/:shop/customers/:id").handler(withShop((context, shop) ->
                 shop.customer(id(context)).ifPresentOrElse(customer -> json(context.response(), 200, Shapes.graphQl(customer)),
                         () -> notFound(context))));
@@ -149,6 +161,78 @@ final class ControlApi {
                 "installed", spec.installed()));
     }
 
+    private Map<String, Object> shopSummary(SimulatedShop shop) {
+        Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("domain", shop.domain());
+        summary.put("id", shop.id());
+        summary.put("customers", shop.customers().size());
+        summary.put("orders", shop.visibleOrders().size());
+        summary.put("scopes", shop.scopes());
+        summary.put("installed", shop.installed());
+        summary.put("shopRedactAt", simulator.shopRedactDueAt(shop).map(Object::toString).orElse(null));
+        return summary;
+    }
+
+    /**
+     * The merchant uninstalls the app: app/uninstalled now, shop/redact after {@code shopRedactAfterMs} (body or query;
+     * default {@code Options.shopRedactDelay}, Shopify's 48 hours). 409 when the app is not installed.
+     */
+    private void uninstall(RoutingContext context, SimulatedShop shop) {
+        Duration after = Optional.ofNullable(body(context).getLong("shopRedactAfterMs"))
+                .or(() -> Optional.ofNullable(context.request().getParam("shopRedactAfterMs")).map(ControlApi::parseLong))
+                .map(Duration::ofMillis).orElse(simulator.options().shopRedactDelay());
+        if (after.isNegative()) {
+            throw new IllegalArgumentException("shopRedactAfterMs must not be negative");
+        }
+        Mode mode = mode(context);
+        Optional<SimulatedShop.Webhooks> uninstalled = simulator.uninstall(shop, after, mode, delayMillis(context));
+        if (uninstalled.isEmpty()) {
+            json(context.response(), 409, Map.of("errors", "the app is not installed on " + shop.domain()));
+            return;
+        }
+        answer(context, 200, mode, uninstalled.get(),
+                Map.of("shopRedactAt", simulator.shopRedactDueAt(shop).map(Object::toString).orElse("")));
+    }
+
+    /**
+     * The app is installed again under a custom app's static token {@code {accessToken, scopes, appLevelWebhooks}}
+     * (scopes: all three by default; appLevelWebhooks: as the shop had it). 409 when the app is installed.
+     */
+    private void installStaticToken(RoutingContext context, SimulatedShop shop) {
+        JsonObject body = body(context);
+        String token = body.getString("accessToken");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("accessToken is required");
+        }
+        List<String> scopes = strings(body.getJsonArray("scopes"));
+        if (!simulator.installStaticToken(shop, token, scopes == null ? ShopSpec.ALL_SCOPES : new HashSet<>(scopes))) {
+            json(context.response(), 409, Map.of("errors", "the app is already installed on " + shop.domain()));
+            return;
+        }
+        shop.appLevelWebhooks(body.getBoolean("appLevelWebhooks", shop.appLevelWebhooks()));
+        json(context.response(), 200, shopSummary(shop));
+    }
+
+    /** A compliance webhook about a customer: 409 if the app was never installed, 404 for an unknown customer. */
+    private void compliance(RoutingContext context, SimulatedShop shop, Supplier<Optional<SimulatedShop.Webhooks>> change) {
+        if (shop.lastInstall().isEmpty()) {
+            neverInstalled(context, shop);
+            return;
+        }
+        Optional<SimulatedShop.Webhooks> webhooks = change.get();
+        if (webhooks.isEmpty()) {
+            notFound(context);
+            return;
+        }
+        Mode mode = mode(context);
+        simulator.deliverCompliance(shop, webhooks.get(), mode, delayMillis(context));
+        answer(context, 200, mode, webhooks.get(), Map.of());
+    }
+
+    private static void neverInstalled(RoutingContext context, SimulatedShop shop) {
+        json(context.response(), 409, Map.of("errors", "the app was never installed on " + shop.domain()));
+    }
+
     private static Map<String, Object> subscription(WebhookSubscription subscription) {
         Map<String, Object> json = new java.util.LinkedHashMap<>();
         json.put("id", subscription.gid());
@@ -178,20 +262,44 @@ final class ControlApi {
             notFound(context);
             return;
         }
-        Mode mode = Optional.ofNullable(context.request().getParam("delivery"))
-                .map(value -> Mode.valueOf(value.toUpperCase(Locale.ROOT))).orElse(Mode.NORMAL);
-        long delay = Optional.ofNullable(context.request().getParam("delayMs")).map(Long::parseLong).orElse(1000L);
-        simulator.deliver(shop, change.get(), mode, delay);
+        Mode mode = mode(context);
+        simulator.deliver(shop, change.get(), mode, delayMillis(context));
+        answer(context, status, mode, change.get(), Map.of());
+    }
+
+    /** A change's answer: its main webhook's topic and body, every webhook it sent, how they were delivered. */
+    private static void answer(RoutingContext context, int status, Mode mode, SimulatedShop.Webhooks change, Map<String, Object> more) {
         try {
-            PendingWebhook first = change.get().first();
+            PendingWebhook first = change.first();
             List<Map<String, Object>> all = new java.util.ArrayList<>();
-            for (PendingWebhook webhook : change.get().all()) {
+            for (PendingWebhook webhook : change.all()) {
                 all.add(Map.of("topic", webhook.topic(), "webhook", JSON.readTree(webhook.body())));
             }
-            json(context.response(), status, Map.of("topic", first.topic(), "delivery", mode.name().toLowerCase(Locale.ROOT),
-                    "webhook", JSON.readTree(first.body()), "webhooks", all));
+            Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("topic", first.topic(),
+                    "delivery", mode.name().toLowerCase(Locale.ROOT), "webhook", JSON.readTree(first.body()), "webhooks", all));
+            answer.putAll(more);
+            json(context.response(), status, answer);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code ?delivery=drop|duplicate|delay|hold} (normal by default). */
+    private static Mode mode(RoutingContext context) {
+        return Optional.ofNullable(context.request().getParam("delivery"))
+                .map(value -> Mode.valueOf(value.toUpperCase(Locale.ROOT))).orElse(Mode.NORMAL);
+    }
+
+    /** {@code ?delayMs=} for {@code delivery=delay} (a second by default). */
+    private static long delayMillis(RoutingContext context) {
+        return Optional.ofNullable(context.request().getParam("delayMs")).map(ControlApi::parseLong).orElse(1000L);
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + value);
         }
     }
 

@@ -22,6 +22,8 @@ import java.util.Set;
  *       (its client secret signs OAuth redirects and the webhooks of shops installed that way);
  *       SIMULATOR_TOKEN_LIFETIME: how long its access tokens last, as an ISO-8601 duration (PT1H) or seconds
  *       (default one hour, as Shopify's expiring offline tokens);</li>
+ *   <li>SIMULATOR_SHOP_REDACT_DELAY: how long after an uninstall shop/redact is sent, as an ISO-8601 duration or
+ *       seconds (default 48 hours, as Shopify);</li>
  *   <li>SIMULATOR_SECOND_SHOP, SIMULATOR_SECOND_SHOP_CUSTOMERS (500), SIMULATOR_SECOND_SHOP_ORDERS (1500): a second
  *       shop, generated without the app, that a person installs through OAuth from the CRM's integrations page at
  *       {@code http://127.0.0.1:PORT/shops/{shop}}.</li>
@@ -47,6 +49,8 @@ public final class Main {
                     .withTokenLifetime(Optional.ofNullable(System.getenv("SIMULATOR_TOKEN_LIFETIME")).filter(value -> !value.isBlank())
                             .map(Main::duration).orElse(Options.SHOPIFY_TOKEN_LIFETIME));
         }
+        options = options.withShopRedactDelay(Optional.ofNullable(System.getenv("SIMULATOR_SHOP_REDACT_DELAY"))
+                .filter(value -> !value.isBlank()).map(Main::duration).orElse(Options.SHOPIFY_SHOP_REDACT_DELAY));
         ShopifySimulator simulator = new ShopifySimulator(options).start();
         long seed = Long.parseLong(env("SIMULATOR_SEED", "42"));
         String shop = System.getenv("SIMULATOR_SHOP");

@@ -163,6 +163,7 @@ final class OAuthApi {
             boolean expiring = "1".equals(parameters.get("expiring"));
             Tokens tokens = shop.get().installation().exchangeCode(parameters.get("code"), parameters.get("client_id"), expiring,
                     options.tokenLifetime(), options.refreshTokenLifetime());
+            simulator.appInstalled(shop.get());
             json(context.response(), 200, tokens.json());
         } catch (OAuthError error) {
             json(context.response(), error.status(), error.json());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +27,9 @@ public final class Shapes {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final DateTimeFormatter REST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
+    /** The simulated shops' time zone (GraphQL's {@code shop.ianaTimezone}). */
+    static final ZoneId SHOP_ZONE = ZoneId.of("America/New_York");
+    private static final long PRIMARY_LOCATION_BASE = 70_000_000_000L;
 
     private Shapes() {
     }
@@ -319,6 +323,110 @@ public final class Shapes {
             rest.put("product_id", item.productId());
             rest.put("variant_id", item.variantId());
         }
+        return node;
+    }
+
+    // ---- the app's lifecycle and privacy (compliance) webhooks ----
+
+    /**
+     * app/uninstalled: the shop as REST renders it, in the fields and order of the documented example. The simulator's
+     * shops have one made-up owner and address in New York (the time zone GraphQL's {@code shop} reports).
+     */
+    public static ObjectNode shop(long shopId, String domain, Instant createdAt, Instant updatedAt) {
+        ObjectNode node = JSON.objectNode();
+        String email = "owner@" + domain;
+        node.put("id", shopId);
+        node.put("name", domain);
+        node.put("email", email);
+        node.put("domain", domain);
+        node.put("province", "New York");
+        node.put("country", "US");
+        node.put("address1", "151 West 34th Street");
+        node.put("zip", "10001");
+        node.put("city", "New York");
+        node.putNull("source");
+        node.put("phone", "2125550142");
+        node.put("latitude", 40.7506);
+        node.put("longitude", -73.9894);
+        node.put("primary_locale", "en");
+        node.putNull("address2");
+        node.put("created_at", REST_TIME.format(createdAt.truncatedTo(ChronoUnit.SECONDS).atZone(SHOP_ZONE)));
+        node.put("updated_at", REST_TIME.format(updatedAt.truncatedTo(ChronoUnit.SECONDS).atZone(SHOP_ZONE)));
+        node.put("country_code", "US");
+        node.put("country_name", "United States");
+        node.put("currency", "USD");
+        node.put("customer_email", email);
+        node.put("timezone", "(GMT-05:00) Eastern Time (US & Canada)");
+        node.put("iana_timezone", SHOP_ZONE.getId());
+        node.put("shop_owner", "Sam Simulator");
+        node.put("money_format", "${{amount}}");
+        node.put("money_with_currency_format", "${{amount}} USD");
+        node.put("weight_unit", "lb");
+        node.put("province_code", "NY");
+        node.put("taxes_included", false);
+        node.putNull("auto_configure_tax_inclusivity");
+        node.put("tax_shipping", false);
+        node.put("county_taxes", true);
+        node.put("plan_display_name", "Basic");
+        node.put("plan_name", "basic");
+        node.put("has_discounts", false);
+        node.put("has_gift_cards", false);
+        node.put("myshopify_domain", domain);
+        node.putNull("google_apps_domain");
+        node.putNull("google_apps_login_enabled");
+        node.put("money_in_emails_format", "${{amount}}");
+        node.put("money_with_currency_in_emails_format", "${{amount}} USD");
+        node.put("eligible_for_payments", true);
+        node.put("requires_extra_payments_agreement", false);
+        node.put("password_enabled", false);
+        node.put("has_storefront", true);
+        node.put("finances", true);
+        node.put("primary_location_id", PRIMARY_LOCATION_BASE + shopId % 1_000_000_000L);
+        node.put("checkout_api_supported", true);
+        node.put("multi_location_enabled", true);
+        node.put("setup_required", false);
+        node.put("pre_launch_enabled", false);
+        node.putArray("enabled_presentment_currencies").add("USD");
+        node.put("marketing_sms_consent_enabled_at_checkout", false);
+        node.put("transactional_sms_disabled", false);
+        return node;
+    }
+
+    /** customers/redact: the customer to erase and every order of theirs, as Shopify lists them (newest first). */
+    public static ObjectNode customersRedact(long shopId, String shopDomain, Customer customer, List<Long> orderIds) {
+        ObjectNode node = complianceHeader(shopId, shopDomain);
+        node.set("customer", complianceCustomer(customer));
+        orderIds.forEach(node.putArray("orders_to_redact")::add);
+        return node;
+    }
+
+    /** customers/data_request: what the app holds about the customer and their orders, for {@code dataRequestId}. */
+    public static ObjectNode customersDataRequest(long shopId, String shopDomain, Customer customer, List<Long> orderIds,
+                                                  long dataRequestId) {
+        ObjectNode node = complianceHeader(shopId, shopDomain);
+        node.set("customer", complianceCustomer(customer));
+        orderIds.forEach(node.putArray("orders_requested")::add);
+        node.putObject("data_request").put("id", dataRequestId);
+        return node;
+    }
+
+    /** shop/redact: erase everything of the shop (48 hours after the app was uninstalled). */
+    public static ObjectNode shopRedact(long shopId, String shopDomain) {
+        return complianceHeader(shopId, shopDomain);
+    }
+
+    private static ObjectNode complianceHeader(long shopId, String shopDomain) {
+        ObjectNode node = JSON.objectNode();
+        node.put("shop_id", shopId);
+        node.put("shop_domain", shopDomain);
+        return node;
+    }
+
+    private static ObjectNode complianceCustomer(Customer customer) {
+        ObjectNode node = JSON.objectNode();
+        node.put("id", customer.id());
+        node.put("email", customer.email());
+        node.put("phone", customer.phone());
         return node;
     }
 

@@ -55,25 +55,29 @@ public final class ShopifySimulator implements AutoCloseable {
      * @param refreshTokenLifetime how long a refresh token lasts (Shopify: 90 days)
      * @param appWebhookTopics   the topics the app declares in its {@code shopify.app.toml}: shops installed through
      *                           OAuth send these to {@code gatewayUrl} besides their Admin API subscriptions
+     * @param shopRedactDelay    how long after the app is uninstalled shop/redact is sent (Shopify: 48 hours)
      */
     public record Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
                           long operationStartDelayMillis, long webhookRetryDelayMillis, String clientId, String clientSecret,
-                          Duration tokenLifetime, Duration refreshTokenLifetime, Set<String> appWebhookTopics) {
+                          Duration tokenLifetime, Duration refreshTokenLifetime, Set<String> appWebhookTopics,
+                          Duration shopRedactDelay) {
 
         public static final Duration SHOPIFY_TOKEN_LIFETIME = Duration.ofHours(1);
         public static final Duration SHOPIFY_REFRESH_TOKEN_LIFETIME = Duration.ofDays(90);
+        public static final Duration SHOPIFY_SHOP_REDACT_DELAY = Duration.ofHours(48);
 
         public Options {
             tokenLifetime = tokenLifetime == null ? SHOPIFY_TOKEN_LIFETIME : tokenLifetime;
             refreshTokenLifetime = refreshTokenLifetime == null ? SHOPIFY_REFRESH_TOKEN_LIFETIME : refreshTokenLifetime;
             appWebhookTopics = appWebhookTopics == null ? Set.of() : Set.copyOf(appWebhookTopics);
+            shopRedactDelay = shopRedactDelay == null ? SHOPIFY_SHOP_REDACT_DELAY : shopRedactDelay;
         }
 
         /** The options without a public app, with Shopify's token lifetimes. */
         public Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
                        long operationStartDelayMillis, long webhookRetryDelayMillis) {
             this(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis,
-                    null, null, SHOPIFY_TOKEN_LIFETIME, SHOPIFY_REFRESH_TOKEN_LIFETIME, Set.of());
+                    null, null, SHOPIFY_TOKEN_LIFETIME, SHOPIFY_REFRESH_TOKEN_LIFETIME, Set.of(), SHOPIFY_SHOP_REDACT_DELAY);
         }
 
         public static Options defaults() {
@@ -82,42 +86,48 @@ public final class ShopifySimulator implements AutoCloseable {
 
         public Options withPort(int port) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
         }
 
         public Options withWebhooks(String gatewayUrl, String webhookSecret) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
         }
 
         /** The public app merchants install through OAuth. */
         public Options withApp(String clientId, String clientSecret) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
         }
 
         /** How long expiring access tokens last ({@code expires_in}). */
         public Options withTokenLifetime(Duration lifetime) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, lifetime, refreshTokenLifetime, appWebhookTopics);
+                    webhookRetryDelayMillis, clientId, clientSecret, lifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
         }
 
         /** How long refresh tokens last ({@code refresh_token_expires_in}). */
         public Options withRefreshTokenLifetime(Duration lifetime) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, lifetime, appWebhookTopics);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, lifetime, appWebhookTopics, shopRedactDelay);
         }
 
         /** The first webhook retry's delay (tests shrink Shopify's 4 hours of retries). */
         public Options withWebhookRetryDelay(Duration firstRetryDelay) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    firstRetryDelay.toMillis(), clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics);
+                    firstRetryDelay.toMillis(), clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
         }
 
         /** The topics the app declares in {@code shopify.app.toml} (as {@code orders/create}). */
         public Options withAppWebhookTopics(Set<String> topics) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, topics);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, topics, shopRedactDelay);
+        }
+
+        /** How long after an uninstall shop/redact is sent (tests shrink Shopify's 48 hours). */
+        public Options withShopRedactDelay(Duration delay) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, delay);
         }
     }
 
@@ -152,7 +162,19 @@ public final class ShopifySimulator implements AutoCloseable {
     private final String urlSecret = java.util.UUID.randomUUID().toString();
     private final AdminApi adminApi;
     private final WebhookDeliveries webhooks;
+    /** The shop/redact each uninstalled shop is owed, by domain, until it is sent or the shop reinstalls the app. */
+    private final Map<String, PendingShopRedact> pendingShopRedacts = new ConcurrentHashMap<>();
     private HttpServer server;
+
+    /** A shop/redact waiting for its time; {@code timerId} is set once the timer exists. */
+    private static final class PendingShopRedact {
+        final Instant dueAt;
+        volatile long timerId = -1;
+
+        PendingShopRedact(Instant dueAt) {
+            this.dueAt = dueAt;
+        }
+    }
 
     public ShopifySimulator(Options options) {
         this.options = options;
@@ -216,6 +238,7 @@ public final class ShopifySimulator implements AutoCloseable {
         shop.webhookApiVersion(options.apiVersion());
         shop.appLevelWebhooks(spec.installed());
         Optional.ofNullable(shopsByDomain.put(spec.domain(), shop)).map(SimulatedShop::accessToken).ifPresent(shopsByToken::remove);
+        cancelShopRedact(spec.domain());
         if (spec.installed()) {
             shopsByToken.put(spec.accessToken(), shop);
         }
@@ -236,12 +259,33 @@ public final class ShopifySimulator implements AutoCloseable {
     /**
      * Sends a change's webhooks, each delivered as {@code mode} says, to where the shop's subscriptions say: the
      * gateway for app-level delivery, and the address of each Admin API subscription of the webhook's topic. Each
-     * delivery may be lost to the shop's probabilistic drop.
+     * delivery may be lost to the shop's probabilistic drop. A shop without the app installed sends nothing (see
+     * {@link #deliverCompliance} for the webhooks Shopify sends regardless).
      */
     public void deliver(SimulatedShop shop, SimulatedShop.Webhooks change, Mode mode, long delayMillis) {
+        send(shop, change, topic -> destinations(shop, topic), mode, delayMillis);
+    }
+
+    /**
+     * Sends compliance webhooks (customers/data_request, customers/redact, shop/redact): Shopify sends them to the
+     * app's compliance URL, declared once for the app, whatever the shop's subscriptions and even after the app was
+     * uninstalled; here that is the gateway, signed as the shop's last installation signed its webhooks.
+     */
+    public void deliverCompliance(SimulatedShop shop, SimulatedShop.Webhooks change, Mode mode, long delayMillis) {
+        Optional<SimulatedShop.AppInstall> install = shop.lastInstall();
+        if (install.isEmpty() || webhooks.gatewayUrl() == null) {
+            return;
+        }
+        // A static token's webhooks are signed with the configured webhook secret (null: read at each attempt).
+        String secret = install.get() == SimulatedShop.AppInstall.OAUTH ? options.clientSecret() : null;
+        send(shop, change, topic -> List.of(new Destination(null, secret, null, () -> { })), mode, delayMillis);
+    }
+
+    private void send(SimulatedShop shop, SimulatedShop.Webhooks change, java.util.function.Function<String, List<Destination>> routes,
+                      Mode mode, long delayMillis) {
         for (PendingWebhook webhook : change.all()) {
             List<Destination> destinations = new ArrayList<>();
-            for (Destination destination : destinations(shop, webhook.topic())) {
+            for (Destination destination : routes.apply(webhook.topic())) {
                 if (!shop.dropsNextDelivery()) {
                     destinations.add(destination);
                 }
@@ -252,6 +296,10 @@ public final class ShopifySimulator implements AutoCloseable {
 
     private List<Destination> destinations(SimulatedShop shop, String topic) {
         List<Destination> destinations = new ArrayList<>();
+        if (!shop.installed()) {
+            // An app that is not installed gets no webhooks but the compliance ones.
+            return destinations;
+        }
         String secret = shop.installedThroughOAuth() ? options.clientSecret() : webhooks.secret();
         if (shop.appLevelWebhooks() && webhooks.enabled()) {
             destinations.add(Destination.gateway());
@@ -267,6 +315,90 @@ public final class ShopifySimulator implements AutoCloseable {
             }
         }
         return destinations;
+    }
+
+    // ---- the app's lifecycle ----
+
+    /**
+     * The merchant uninstalls the app, as Shopify handles it: app/uninstalled (the shop) goes where the shop's
+     * app/uninstalled goes while the app is still installed ({@link #deliver}: the gateway for a static-token shop; for
+     * an OAuth install its APP_UNINSTALLED subscriptions, and the gateway if the app declares the topic in its
+     * {@code shopify.app.toml}); then every token is revoked and the app's subscriptions deleted, and shop/redact
+     * follows {@code shopRedactAfter} later unless the app is installed again before. Empty if the app is not installed.
+     */
+    public Optional<SimulatedShop.Webhooks> uninstall(SimulatedShop shop, Duration shopRedactAfter, Mode mode, long delayMillis) {
+        synchronized (shop) {
+            if (!shop.installed()) {
+                return Optional.empty();
+            }
+            SimulatedShop.Webhooks uninstalled = shop.appUninstalled();
+            deliver(shop, uninstalled, mode, delayMillis);
+            String staticToken = shop.accessToken();
+            shop.uninstall();
+            if (staticToken != null) {
+                shopsByToken.remove(staticToken, shop);
+            }
+            scheduleShopRedact(shop, shopRedactAfter);
+            return Optional.of(uninstalled);
+        }
+    }
+
+    /** {@link #uninstall(SimulatedShop, Duration, Mode, long)} with the configured shop/redact delay. */
+    public Optional<SimulatedShop.Webhooks> uninstall(SimulatedShop shop) {
+        return uninstall(shop, options.shopRedactDelay(), Mode.NORMAL, 0);
+    }
+
+    /**
+     * The app is installed again under a custom app's static token (a new token put in the CRM's configuration);
+     * false if it is installed. A pending shop/redact is cancelled.
+     */
+    public boolean installStaticToken(SimulatedShop shop, String token, Set<String> scopes) {
+        if (!shop.installStaticToken(token, scopes)) {
+            return false;
+        }
+        shopsByToken.put(token, shop);
+        appInstalled(shop);
+        return true;
+    }
+
+    /** The app is installed on the shop (again): Shopify does not redact a shop that has the app. */
+    void appInstalled(SimulatedShop shop) {
+        cancelShopRedact(shop.domain());
+    }
+
+    /** When the shop's pending shop/redact is due; empty when none is. */
+    public Optional<Instant> shopRedactDueAt(SimulatedShop shop) {
+        return Optional.ofNullable(pendingShopRedacts.get(shop.domain())).map(pending -> pending.dueAt);
+    }
+
+    /** Sends shop/redact now (a pending one is no longer sent). Empty when the app was never installed on the shop. */
+    public Optional<SimulatedShop.Webhooks> shopRedactNow(SimulatedShop shop, Mode mode, long delayMillis) {
+        if (shop.lastInstall().isEmpty()) {
+            return Optional.empty();
+        }
+        cancelShopRedact(shop.domain());
+        SimulatedShop.Webhooks redact = shop.shopRedact();
+        deliverCompliance(shop, redact, mode, delayMillis);
+        return Optional.of(redact);
+    }
+
+    private void scheduleShopRedact(SimulatedShop shop, Duration after) {
+        cancelShopRedact(shop.domain());
+        PendingShopRedact pending = new PendingShopRedact(Instant.now().plus(after));
+        pendingShopRedacts.put(shop.domain(), pending);
+        pending.timerId = vertx.setTimer(Math.max(1, after.toMillis()), id -> {
+            // Only if it is still owed: a reinstall, a new uninstall or an immediate shop/redact took it out.
+            if (pendingShopRedacts.remove(shop.domain(), pending)) {
+                deliverCompliance(shop, shop.shopRedact(), Mode.NORMAL, 0);
+            }
+        });
+    }
+
+    private void cancelShopRedact(String domain) {
+        PendingShopRedact pending = pendingShopRedacts.remove(domain);
+        if (pending != null && pending.timerId >= 0) {
+            vertx.cancelTimer(pending.timerId);
+        }
     }
 
     /** The shop an Admin API token belongs to; with {@code scopedShop}, only if it is that shop's. */

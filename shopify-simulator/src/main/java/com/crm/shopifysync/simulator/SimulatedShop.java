@@ -54,11 +54,24 @@ public final class SimulatedShop {
         }
     }
 
-    private static final AtomicLong NEXT_SUBSCRIPTION_ID = new AtomicLong(1_310_000_000_000L);
+    /**
+     * How the app got onto a shop, which decides how its webhooks are signed: a custom app's static token (the
+     * configured webhook secret) or the public app's OAuth (its client secret).
+     */
+    public enum AppInstall { STATIC_TOKEN, OAUTH }
 
+    private static final AtomicLong NEXT_SUBSCRIPTION_ID = new AtomicLong(1_310_000_000_000L);
+    private static final AtomicLong NEXT_SHOP_ID = new AtomicLong(68_000_000_000L);
+    /** Data request ids are Shopify's, across shops: each request gets a larger one. */
+    private static final AtomicLong NEXT_DATA_REQUEST_ID = new AtomicLong(9_000L);
+
+    private final long id;
     private final String domain;
-    private final String accessToken;
-    private final Set<String> scopes;
+    private final Instant createdAt;
+    private volatile String accessToken;
+    private volatile Set<String> scopes;
+    /** The installation the app had before the merchant uninstalled it (null: never uninstalled). */
+    private volatile AppInstall uninstalled;
     private final Clock clock;
     private final AppInstallation installation;
     private final ConcurrentSkipListMap<Long, WebhookSubscription> subscriptions = new ConcurrentSkipListMap<>();
@@ -83,7 +96,9 @@ public final class SimulatedShop {
     }
 
     public SimulatedShop(String domain, String accessToken, Set<String> scopes, StoreGenerator.Store store, Clock clock, long seed) {
+        this.id = NEXT_SHOP_ID.addAndGet(13);
         this.domain = domain;
+        this.createdAt = clock.instant();
         this.accessToken = accessToken;
         this.scopes = Set.copyOf(scopes);
         this.clock = clock;
@@ -95,6 +110,11 @@ public final class SimulatedShop {
         this.nextOrderId = new AtomicLong(StoreGenerator.ORDER_ID_BASE + 20L * (store.orders().size() + 1) * 11);
         this.nextOrderNumber = new AtomicLong(store.orders().size() + 1L);
         this.random = new Random(seed ^ 0x5DEECE66DL);
+    }
+
+    /** The shop's numeric id ({@code shop_id} in compliance webhooks, {@code gid://shopify/Shop/{id}} in GraphQL). */
+    public long id() {
+        return id;
     }
 
     public String domain() {
@@ -119,6 +139,42 @@ public final class SimulatedShop {
     /** Whether the app's tokens here came from OAuth (its webhooks are then signed with the app's client secret). */
     public boolean installedThroughOAuth() {
         return installation.hasIssuedTokens();
+    }
+
+    /** The app's installation now, or the one it had when the merchant uninstalled it; empty if it never was installed. */
+    public Optional<AppInstall> lastInstall() {
+        if (accessToken != null) {
+            return Optional.of(AppInstall.STATIC_TOKEN);
+        }
+        if (installation.hasIssuedTokens()) {
+            return Optional.of(AppInstall.OAUTH);
+        }
+        return Optional.ofNullable(uninstalled);
+    }
+
+    /**
+     * The merchant uninstalls the app: the static token and every OAuth token are revoked, and the app's webhook
+     * subscriptions deleted. Returns the installation that ended, or empty if the app was not installed.
+     */
+    synchronized Optional<AppInstall> uninstall() {
+        Optional<AppInstall> current = installed() ? lastInstall() : Optional.empty();
+        current.ifPresent(install -> {
+            uninstalled = install;
+            accessToken = null;
+            installation.revoke();
+            subscriptions.clear();
+        });
+        return current;
+    }
+
+    /** The app is installed (again) with a custom app's static token and these scopes; false if it is installed. */
+    synchronized boolean installStaticToken(String token, Set<String> grantedScopes) {
+        if (installed()) {
+            return false;
+        }
+        accessToken = token;
+        scopes = Set.copyOf(grantedScopes);
+        return true;
     }
 
     /** Whether {@code token} is a valid access token of this shop (the static one, or an unexpired OAuth one). */
@@ -379,6 +435,36 @@ public final class SimulatedShop {
             webhooks.add(webhook("customers_marketing_consent/update", Shapes.smsMarketingConsent(updated)));
         }
         return Optional.of(new Webhooks(webhooks));
+    }
+
+    // ---- the app's lifecycle and the customers' privacy requests ----
+
+    /** app/uninstalled, rendered while the app is still installed (its payload is the shop). */
+    Webhooks appUninstalled() {
+        return new Webhooks(List.of(webhook("app/uninstalled", Shapes.shop(id, domain, createdAt, createdAt))));
+    }
+
+    /** shop/redact: the app must erase what it holds of this shop. */
+    public Webhooks shopRedact() {
+        return new Webhooks(List.of(webhook("shop/redact", Shapes.shopRedact(id, domain))));
+    }
+
+    /** The merchant erases a customer on their request: customers/redact with every order of theirs. */
+    public Optional<Webhooks> customerRedact(long customerId) {
+        return customer(customerId).map(customer -> new Webhooks(List.of(webhook("customers/redact",
+                Shapes.customersRedact(id, domain, customer, orderIdsOf(customerId))))));
+    }
+
+    /** A customer asks the merchant for their data: customers/data_request, with a new request id. */
+    public Optional<Webhooks> customerDataRequest(long customerId) {
+        return customer(customerId).map(customer -> new Webhooks(List.of(webhook("customers/data_request",
+                Shapes.customersDataRequest(id, domain, customer, orderIdsOf(customerId), NEXT_DATA_REQUEST_ID.incrementAndGet())))));
+    }
+
+    /** Every order of a customer, whatever the app's scopes let it read, newest first (as Shopify lists them). */
+    public List<Long> orderIdsOf(long customerId) {
+        return orders.descendingMap().values().stream().filter(order -> Long.valueOf(customerId).equals(order.customerId()))
+                .map(Order::id).toList();
     }
 
     /** Shopify refuses to delete a customer who has orders. */
