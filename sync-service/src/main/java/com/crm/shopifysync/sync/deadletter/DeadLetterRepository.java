@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 
 @ApplicationScoped
 public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEntity, Long> {
@@ -74,6 +76,21 @@ public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEnt
         return getSession().chain(session -> session.createNativeQuery("SELECT id FROM dead_letters WHERE shop_domain = :shop "
                         + "AND state = 'dead' AND topic NOT LIKE 'bulk/%' AND id > :after ORDER BY id LIMIT :limit", Long.class)
                 .setParameter("shop", shopDomain).setParameter("after", afterId).setParameter("limit", limit).getResultList());
+    }
+
+    /**
+     * The shop's dead letters, in every state, whose payload is about the customer or one of the orders
+     * ({@code payload_subjects}), oldest first, whole. Each of the shop's payloads is parsed: fine for a data request,
+     * which is rare and reads a shop's few dead letters.
+     */
+    public Uni<List<DeadLetterEntity>> about(String shopDomain, long customerId, Collection<Long> orderIds) {
+        String orders = orderIds.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+        return getSession().chain(session -> session.createNativeQuery("SELECT d.* FROM dead_letters d "
+                        + "CROSS JOIN LATERAL payload_subjects(d.topic, d.payload) subject WHERE d.shop_domain = :shop "
+                        + "AND (subject.customer_id = :customer OR subject.order_id = ANY (CAST(:orders AS bigint[]))) "
+                        + "ORDER BY d.first_failed_at, d.id", DeadLetterEntity.class)
+                .setParameter("shop", shopDomain).setParameter("customer", customerId).setParameter("orders", orders)
+                .getResultList());
     }
 
     public Uni<Long> countByShop(String shopDomain, String state) {
