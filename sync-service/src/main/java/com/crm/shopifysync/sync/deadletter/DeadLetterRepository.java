@@ -3,11 +3,11 @@ package com.crm.shopifysync.sync.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
-import java.util.stream.Collectors;
 
 @ApplicationScoped
 public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEntity, Long> {
@@ -84,13 +84,13 @@ public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEnt
      * which is rare and reads a shop's few dead letters.
      */
     public Uni<List<DeadLetterEntity>> about(String shopDomain, long customerId, Collection<Long> orderIds) {
-        String orders = orderIds.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-        return getSession().chain(session -> session.createNativeQuery("SELECT d.* FROM dead_letters d "
+        return getSession().chain(session -> session.createNativeQuery("SELECT d.id FROM dead_letters d "
                         + "CROSS JOIN LATERAL payload_subjects(d.topic, d.payload) subject WHERE d.shop_domain = :shop "
-                        + "AND (subject.customer_id = :customer OR subject.order_id = ANY (CAST(:orders AS bigint[]))) "
-                        + "ORDER BY d.first_failed_at, d.id", DeadLetterEntity.class)
-                .setParameter("shop", shopDomain).setParameter("customer", customerId).setParameter("orders", orders)
-                .getResultList());
+                        + "AND (subject.customer_id = :customer OR subject.order_id = ANY (CAST(:orders AS bigint[])))", Long.class)
+                .setParameter("shop", shopDomain).setParameter("customer", customerId)
+                .setParameter("orders", orderIds.toArray(Long[]::new)).getResultList())
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<DeadLetterEntity>of())
+                        : list("id in ?1", Sort.by("firstFailedAt").and("id"), ids));
     }
 
     public Uni<Long> countByShop(String shopDomain, String state) {
