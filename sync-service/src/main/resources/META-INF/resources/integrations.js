@@ -1,6 +1,6 @@
 // The integrations page: connecting a store, the shop's sync in detail (live while running, with its progress bars
-// and receipt), its history, its failed events with replay, and the full sync behind the Advanced toggle and a
-// confirmation.
+// and receipt), its history, its failed events with replay, its customers' data requests with their exports, and the
+// full sync behind the Advanced toggle and a confirmation.
 (async () => {
   "use strict";
   const shop = await crm.ready();
@@ -131,6 +131,48 @@
     crm.toast(body ? `${body.replayed} events sent again.` : `Replay failed (HTTP ${response.status}).`, body ? "info" : "failure");
     loadDeadLetters();
   });
+
+  // Customers' data requests (customers/data_request): each export is read when downloaded. The API needs the bearer
+  // token, so a plain link cannot fetch it: the file comes through crm.api and is handed to the browser as a Blob.
+  async function loadDataRequests() {
+    const requests = await (await crm.api(`${base}/data-requests`)).json();
+    const now = Date.now();
+    document.getElementById("data-requests").innerHTML = requests.length
+      ? requests.map((request) => {
+          const overdue = new Date(request.dueBy).getTime() < now;
+          return `<tr>
+          <td>${crm.escape(when(request.receivedAt))}</td><td>${crm.escape(request.customerId)}</td>
+          <td>${crm.number.format(request.ordersRequested.length)}</td>
+          <td class="${overdue ? "state-error" : ""}">${crm.escape(new Date(request.dueBy).toLocaleDateString())}${overdue ? " (overdue)" : ""}</td>
+          <td><button type="button" data-export="${crm.escape(request.id)}">Download<span class="visually-hidden"> the data of customer ${crm.escape(request.customerId)}</span></button></td></tr>`;
+        }).join("")
+      : `<tr><td colspan="5" class="muted">No data requests.</td></tr>`;
+  }
+
+  async function download(id) {
+    const response = await crm.api(`${base}/data-requests/${encodeURIComponent(id)}`);
+    if (!response.ok) {
+      crm.toast(`The export could not be downloaded (HTTP ${response.status}).`, "failure");
+      return;
+    }
+    const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = named ? named[1] : `data-request-${id}.json`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  document.getElementById("data-requests").addEventListener("click", (event) => {
+    const id = event.target.closest("button[data-export]")?.dataset.export;
+    if (id) {
+      download(id);
+    }
+  });
+  loadDataRequests();
 
   const toggle = document.getElementById("advanced-toggle");
   toggle.addEventListener("click", () => {

@@ -66,6 +66,8 @@ public class CustomerEntity extends PanacheEntityBase {
     public JsonNode shopifyPayload;
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
+    @Column(name = "first_synced_at")
+    public OffsetDateTime firstSyncedAt;
     @Column(name = "last_synced_at")
     public OffsetDateTime lastSyncedAt;
     @Column(name = "crm_notes")
@@ -74,4 +76,6 @@ public class CustomerEntity extends PanacheEntityBase {
     public String[] crmTags;
     @Column(name = "crm_owner")
     public String crmOwner;
+    @Column(name = "crm_updated_at")
+    public OffsetDateTime crmUpdatedAt;
 }

@@ -31,22 +31,23 @@ public record CustomerView(
         OffsetDateTime updatedAt,
         boolean deleted,
         OffsetDateTime deletedAt,
+        OffsetDateTime firstSyncedAt,
         OffsetDateTime lastSyncedAt,
         Crm crm,
         JsonNode shopifyPayload) {
 
     /** The CRM's own fields, never written by a sync. */
-    public record Crm(String notes, List<String> tags, String owner) {
+    public record Crm(String notes, List<String> tags, String owner, OffsetDateTime updatedAt) {
     }
 
-    static CustomerView of(CustomerEntity entity) {
+    public static CustomerView of(CustomerEntity entity) {
         return new CustomerView(entity.shopDomain, String.valueOf(entity.shopifyId), entity.adminGraphqlApiId, entity.email,
                 entity.firstName, entity.lastName, entity.phone, entity.state, list(entity.tags), entity.note,
                 entity.verifiedEmail, entity.taxExempt, entity.ordersCount, entity.totalSpent, entity.totalSpentCurrency,
                 entity.emailMarketingState, entity.emailMarketingOptInLevel, entity.emailMarketingConsentUpdatedAt,
                 entity.smsMarketingState, entity.defaultAddress, entity.shopifyCreatedAt, entity.shopifyUpdatedAt,
-                entity.deletedAt != null, entity.deletedAt, entity.lastSyncedAt,
-                new Crm(entity.crmNotes, list(entity.crmTags), entity.crmOwner), entity.shopifyPayload);
+                entity.deletedAt != null, entity.deletedAt, entity.firstSyncedAt, entity.lastSyncedAt,
+                new Crm(entity.crmNotes, list(entity.crmTags), entity.crmOwner, entity.crmUpdatedAt), entity.shopifyPayload);
     }
 
     private static List<String> list(String[] values) {

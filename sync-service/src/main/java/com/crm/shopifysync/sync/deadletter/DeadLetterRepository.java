@@ -3,8 +3,10 @@ package com.crm.shopifysync.sync.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
@@ -74,6 +76,21 @@ public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEnt
         return getSession().chain(session -> session.createNativeQuery("SELECT id FROM dead_letters WHERE shop_domain = :shop "
                         + "AND state = 'dead' AND topic NOT LIKE 'bulk/%' AND id > :after ORDER BY id LIMIT :limit", Long.class)
                 .setParameter("shop", shopDomain).setParameter("after", afterId).setParameter("limit", limit).getResultList());
+    }
+
+    /**
+     * The shop's dead letters, in every state, whose payload is about the customer or one of the orders
+     * ({@code payload_subjects}), oldest first, whole. Each of the shop's payloads is parsed: fine for a data request,
+     * which is rare and reads a shop's few dead letters.
+     */
+    public Uni<List<DeadLetterEntity>> about(String shopDomain, long customerId, Collection<Long> orderIds) {
+        return getSession().chain(session -> session.createNativeQuery("SELECT d.id FROM dead_letters d "
+                        + "CROSS JOIN LATERAL payload_subjects(d.topic, d.payload) subject WHERE d.shop_domain = :shop "
+                        + "AND (subject.customer_id = :customer OR subject.order_id = ANY (CAST(:orders AS bigint[])))", Long.class)
+                .setParameter("shop", shopDomain).setParameter("customer", customerId)
+                .setParameter("orders", orderIds.toArray(Long[]::new)).getResultList())
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<DeadLetterEntity>of())
+                        : list("id in ?1", Sort.by("firstFailedAt").and("id"), ids));
     }
 
     public Uni<Long> countByShop(String shopDomain, String state) {

@@ -65,10 +65,14 @@ public class OrderEntity extends PanacheEntityBase {
     public boolean historical;
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
+    @Column(name = "first_synced_at")
+    public OffsetDateTime firstSyncedAt;
     @Column(name = "last_synced_at")
     public OffsetDateTime lastSyncedAt;
     @Column(name = "crm_notes")
     public String crmNotes;
     @Column(name = "crm_tags")
     public String[] crmTags;
+    @Column(name = "crm_updated_at")
+    public OffsetDateTime crmUpdatedAt;
 }

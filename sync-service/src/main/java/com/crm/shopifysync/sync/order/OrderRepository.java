@@ -172,6 +172,18 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, ShopR
         return includeDeleted ? "shopDomain = ?1" : "shopDomain = ?1 and deletedAt is null";
     }
 
+    /**
+     * Every stored order of a customer, deleted ones too, oldest first: those linked to the customer, and those listed in
+     * {@code alsoOrders} (Shopify names a customer's orders in a data request; an order placed as a guest is linked to no
+     * customer).
+     */
+    public Uni<List<OrderEntity>> ofCustomer(String shopDomain, long customerId, List<Long> alsoOrders) {
+        Sort oldestFirst = Sort.by("shopifyCreatedAt").and("shopifyId");
+        return alsoOrders.isEmpty()
+                ? list("shopDomain = ?1 and customerShopifyId = ?2", oldestFirst, shopDomain, customerId)
+                : list("shopDomain = ?1 and (customerShopifyId = ?2 or shopifyId in ?3)", oldestFirst, shopDomain, customerId, alsoOrders);
+    }
+
     public Uni<List<OrderLineItemEntity>> lineItems(String shopDomain, List<Long> orderIds) {
         if (orderIds.isEmpty()) {
             return Uni.createFrom().item(List.of());
