@@ -99,8 +99,8 @@ stop() {
 }
 
 # name partitions retention.ms: webhooks are kept 7 days (replay window after an outage of the
-# sync-service); retries 1 day (an event waits there minutes at most); dead letters 30 days (time for
-# someone to look at them). Retry delays are in the names and must match the sync-service's configuration;
+# sync-service); retries 1 day (an event waits there minutes at most); dead letters 7 days (they are
+# recorded in PostgreSQL on arrival; no payload, a redacted customer's included, outlives 7 days in Kafka). Retry delays are in the names and must match the sync-service's configuration;
 # shopify.webhooks.retry is the retry channel's empty entry point.
 TOPICS=(
   "shopify.webhooks 6 604800000"
@@ -108,7 +108,7 @@ TOPICS=(
   "shopify.webhooks.retry_10000 6 86400000"
   "shopify.webhooks.retry_60000 6 86400000"
   "shopify.webhooks.retry_300000 6 86400000"
-  "shopify.webhooks.dlq 6 2592000000"
+  "shopify.webhooks.dlq 6 604800000"
 )
 
 create_topics() {

@@ -129,6 +129,23 @@ class ShopifyWebhookResourceTest {
         }
     }
 
+    /** The mandatory compliance topics and app/uninstalled erase and disconnect: a forged one must never reach Kafka. */
+    @ParameterizedTest
+    @ValueSource(strings = {"customers/redact", "shop/redact", "customers/data_request", "app/uninstalled"})
+    void complianceWebhooksWithABadSignatureGet401AndOnlySignedOnesArePublished(String topic) {
+        byte[] body = Fixtures.webhook(topic);
+        SignedWebhook forged = SignedWebhook.of(topic, SHOP, body, "not-our-secret");
+        SignedWebhook unsigned = SignedWebhook.of(topic, SHOP, body, SECRET).withHmac(null);
+        post(forged).statusCode(401).body(emptyString());
+        post(unsigned).statusCode(401).body(emptyString());
+
+        SignedWebhook signed = SignedWebhook.of(topic, SHOP, body, SECRET);
+        post(signed).statusCode(200);
+        assertThat(published.awaitWebhook(signed.webhookId()).value()).isEqualTo(body);
+        assertThat(published.withWebhookId(forged.webhookId())).isEmpty();
+        assertThat(published.withWebhookId(unsigned.webhookId())).isEmpty();
+    }
+
     @Test
     void emptyBodyIsRejectedEvenWhenItsSignatureIsRight() {
         SignedWebhook empty = SignedWebhook.of("customers/update", SHOP, new byte[0], SECRET);
