@@ -145,6 +145,34 @@ class PrivacyTest {
 
     @Test
     @Order(2)
+    void aDataRequestFromShopifyIsListedAndItsExportHoldsEveryOrderAsTheApiShowsIt() throws Exception {
+        StoreData.Customer customer = configured().customerList().stream().filter(candidate -> candidate.id() != redacted.id()
+                && candidate.email() != null && configured().visibleOrders().stream().filter(order -> Objects.equals(order.customerId(), candidate.id())).count() >= 2)
+                .findFirst().orElseThrow();
+        List<Long> orders = configured().visibleOrders().stream().filter(order -> Objects.equals(order.customerId(), customer.id()))
+                .map(StoreData.Order::id).toList();
+        byte[] request = compliance("customers/data_request", CONFIGURED, customer, "orders_requested", orders);
+        long requestId = JSON.readTree(request).path("data_request").path("id").longValue();
+        try (WebhookRecords kafka = new WebhookRecords(bootstrapServers)) {
+            kafka.send(WebhookRecords.record(WebhookRecords.delivery("customers/data_request", CONFIGURED), request));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(TOKEN).get("/api/shops/" + CONFIGURED + "/data-requests")
+                .then().statusCode(200).extract().jsonPath().getList("shopifyRequestId", String.class).contains(String.valueOf(requestId)));
+        JsonPath list = given().auth().oauth2(TOKEN).get("/api/shops/" + CONFIGURED + "/data-requests").then().extract().jsonPath();
+        assertThat(list.getString("[0].customerId")).isEqualTo(String.valueOf(customer.id()));
+        JsonPath export = given().auth().oauth2(TOKEN).get("/api/shops/" + CONFIGURED + "/data-requests/" + list.getString("[0].id"))
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(export.getList("orders.id", String.class)).containsExactlyInAnyOrderElementsOf(orders.stream().map(String::valueOf).toList());
+        for (String order : export.getList("orders.id", String.class)) {
+            Map<String, Object> api = given().auth().oauth2(TOKEN).get("/api/shops/" + CONFIGURED + "/orders/" + order).then().statusCode(200)
+                    .extract().jsonPath().getMap("$");
+            assertThat(export.getMap("orders.find { it.id == '" + order + "' }")).as("order " + order).isEqualTo(api);
+        }
+        assertThat(export.getString("customer.email")).isEqualTo(customer.email());
+    }
+
+    @Test
+    @Order(3)
     void anUninstallStopsTheRunningSyncCleanlyAndReconnectingCatchesUpIncrementally() throws Exception {
         connect();
         await().atMost(Duration.ofMinutes(2)).until(() -> count("SELECT count(*) FROM sync_runs WHERE shop_domain = '" + INSTALLED
@@ -184,7 +212,7 @@ class PrivacyTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aShopErasureLeavesNoRowOfTheShopInAnyTableAndNothingOfItIsStoredAgain() throws Exception {
         Instant beforeReconnection = Instant.now().minus(Duration.ofMinutes(5));
         try (WebhookRecords kafka = new WebhookRecords(bootstrapServers)) {
