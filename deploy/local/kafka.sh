@@ -123,7 +123,7 @@ create_topics() {
     java -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" -Dkafka.logs.dir="$data_dir" -cp "$cp" \
       org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$port" --create --if-not-exists \
       --topic "$prefix$name" --partitions "$partitions" --replication-factor 1 \
-      --config "retention.ms=$retention" --config max.message.bytes=6291456 --config "message.timestamp.type=$timestamps" >/dev/null
+      --config "retention.ms=$retention" --config segment.ms=86400000 --config max.message.bytes=6291456 --config "message.timestamp.type=$timestamps" >/dev/null
     echo "topic $prefix$name: $partitions partitions, retention $((retention / 86400000)) days"
   done
 }

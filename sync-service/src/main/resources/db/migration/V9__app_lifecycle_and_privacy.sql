@@ -8,6 +8,9 @@ ALTER TABLE shops ADD CONSTRAINT shops_connection_state_check CHECK (connection_
 ALTER TABLE shops ADD COLUMN disconnected_at timestamptz;
 ALTER TABLE shops ADD COLUMN configured_token_sha256 text;
 ALTER TABLE shops ADD COLUMN revoked_token_sha256 text;
+-- Events older than a shop's latest connection (an uninstall, an erasure request) do not apply to it: a configured shop
+-- counts as connected since it was added.
+UPDATE shops SET connected_at = added_at WHERE connected_at IS NULL;
 
 -- A run stopped because its shop was uninstalled under it: neither a success nor a failure.
 ALTER TABLE sync_runs DROP CONSTRAINT sync_runs_state_check;
@@ -63,7 +66,8 @@ DECLARE
         'lastName', 'displayName', 'display_name', 'note', 'billing_address', 'shipping_address', 'billingAddress',
         'shippingAddress', 'default_address', 'defaultAddress', 'addresses', 'destination', 'destination_location',
         'browser_ip', 'client_details', 'clientDetails', 'customer_locale', 'note_attributes', 'customAttributes',
-        'landing_site', 'landing_site_ref', 'referring_site', 'sms_marketing_phone'];
+        'landing_site', 'landing_site_ref', 'referring_site', 'sms_marketing_phone', 'properties', 'payment_details',
+        'receipt', 'credit_card_name', 'order_status_url', 'statusPageUrl'];
     result jsonb;
     field text;
     value jsonb;
@@ -144,12 +148,20 @@ END
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER orders_privacy BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION orders_privacy();
 
--- The customer and the order a webhook payload is about, where it is JSON that says: customer topics name the
--- customer by id (or by GID in customerId), order topics name the order by id and its customer in a customer block.
-CREATE FUNCTION payload_subjects(topic text, payload bytea, OUT customer_id bigint, OUT order_id bigint) AS $$
+-- A JSON id as Shopify writes it: a number, or a GID ('gid://shopify/Customer/42'); null for anything else.
+CREATE FUNCTION shopify_id(value jsonb) RETURNS bigint AS $$
+    SELECT CASE WHEN jsonb_typeof(value) = 'number' THEN (value #>> '{}')::numeric::bigint
+                WHEN jsonb_typeof(value) = 'string' THEN substring(value #>> '{}' FROM '^(?:gid://shopify/[A-Za-z]+/)?(\d{1,19})$')::bigint END
+$$ LANGUAGE sql IMMUTABLE;
+
+-- The customer and the order a webhook payload (or a quarantined bulk row) is about, where it is JSON that says:
+-- the customer by its block, customerId or customer_id (GraphQL and REST shapes), or by the id of a customer topic; the
+-- order by the id of an order topic. parsed is false for a payload that is not a JSON object.
+CREATE FUNCTION payload_subjects(topic text, payload bytea, OUT customer_id bigint, OUT order_id bigint, OUT parsed boolean) AS $$
 DECLARE
     document jsonb;
 BEGIN
+    parsed := false;
     BEGIN
         document := convert_from(payload, 'UTF8')::jsonb;
     EXCEPTION WHEN others THEN
@@ -158,11 +170,12 @@ BEGIN
     IF jsonb_typeof(document) <> 'object' THEN
         RETURN;
     END IF;
-    IF topic LIKE 'customer%' THEN
-        customer_id := substring(COALESCE(document ->> 'customerId', document ->> 'id') FROM '(\d+)$')::bigint;
-    ELSIF topic LIKE 'orders/%' THEN
-        order_id := substring(document ->> 'id' FROM '(\d+)$')::bigint;
-        customer_id := substring(document -> 'customer' ->> 'id' FROM '(\d+)$')::bigint;
+    parsed := true;
+    customer_id := COALESCE(shopify_id(document -> 'customer' -> 'id'), shopify_id(document -> 'customerId'),
+        shopify_id(document -> 'customer_id'),
+        CASE WHEN topic LIKE 'customer%' OR topic = 'bulk/customers' THEN shopify_id(document -> 'id') END);
+    IF topic LIKE 'orders/%' OR topic = 'bulk/orders' THEN
+        order_id := shopify_id(document -> 'id');
     END IF;
 EXCEPTION WHEN others THEN
     RETURN;
@@ -199,10 +212,24 @@ END
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER processed_webhooks_privacy BEFORE INSERT ON processed_webhooks FOR EACH ROW EXECUTE FUNCTION processed_webhooks_privacy();
 
+-- A shop's writers (a webhook poll, a bulk batch, the registration of a configured shop) hold its lock shared for
+-- their transaction; a customer redaction or the shop's erasure holds it alone. Advisory locks, not a lock of the
+-- shops row: PostgreSQL queues them fairly (a stream of shared holders cannot starve an exclusive waiter, as it can
+-- with row locks), and a shop without a row (an erased one) is locked all the same. Waits obey lock_timeout.
+CREATE FUNCTION lock_shop(shop text, exclusive boolean) RETURNS boolean AS $$
+BEGIN
+    IF exclusive THEN
+        PERFORM pg_advisory_xact_lock(hashtextextended('shop:' || shop, 0));
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(hashtextextended('shop:' || shop, 0));
+    END IF;
+    RETURN true;
+END
+$$ LANGUAGE plpgsql;
+
 -- shop/redact: every row of the shop, in every table that has a shop_domain column (found in the catalogue, so a table
--- added later is erased too), is deleted, after the shop's row is locked against the syncs and webhooks writing to
--- it (they hold it FOR KEY SHARE). Rows keyed by a run (operations, seen customers) go with their run (ON DELETE
--- CASCADE). Leaves the audit line in erased_shops. Idempotent. A request older than the shop's latest connection erases
+-- added later is erased too), is deleted, once the shop's lock is held alone (lock_shop). Rows keyed by a run
+-- (operations, seen customers) go with their run (ON DELETE CASCADE). Leaves the audit line in erased_shops. Idempotent. A request older than the shop's latest connection erases
 -- nothing (the merchant installed the app again since; Shopify sends shop/redact only for a shop that stayed uninstalled).
 CREATE FUNCTION erase_shop(shop text, requested timestamptz) RETURNS bigint AS $$
 DECLARE
@@ -211,7 +238,8 @@ DECLARE
     total bigint := 0;
     revoked text;
 BEGIN
-    SELECT COALESCE(s.revoked_token_sha256, s.configured_token_sha256) INTO revoked FROM shops s WHERE s.shop_domain = shop FOR UPDATE;
+    PERFORM lock_shop(shop, true);
+    SELECT COALESCE(s.revoked_token_sha256, s.configured_token_sha256) INTO revoked FROM shops s WHERE s.shop_domain = shop;
     IF EXISTS (SELECT 1 FROM shops s WHERE s.shop_domain = shop AND s.connected_at >= requested) THEN
         RAISE LOG 'shop/redact of % requested at % ignored: the shop was connected again since', shop, requested;
         RETURN 0;
@@ -228,7 +256,7 @@ BEGIN
     GET DIAGNOSTICS deleted = ROW_COUNT;
     total := total + deleted;
     INSERT INTO erased_shops (shop_domain, requested_at, rows_erased, revoked_token_sha256) VALUES (shop, requested, total, revoked)
-        ON CONFLICT (shop_domain) DO UPDATE SET requested_at = EXCLUDED.requested_at, erased_at = now(),
+        ON CONFLICT (shop_domain) DO UPDATE SET requested_at = GREATEST(erased_shops.requested_at, EXCLUDED.requested_at), erased_at = now(),
             rows_erased = erased_shops.rows_erased + EXCLUDED.rows_erased, reconnected_at = NULL,
             revoked_token_sha256 = COALESCE(EXCLUDED.revoked_token_sha256, erased_shops.revoked_token_sha256);
     RETURN total;

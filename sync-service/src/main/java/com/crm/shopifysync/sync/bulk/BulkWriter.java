@@ -144,10 +144,13 @@ public class BulkWriter {
             statement.execute("SET LOCAL lock_timeout = '30s'");
             statement.execute("SET LOCAL statement_timeout = '10min'");
         }
-        // The shop's row, held FOR KEY SHARE: a customer redaction or a shop erasure (which lock it FOR UPDATE) waits for
-        // this batch, or this batch for it and then finds it (the triggers strip a redacted customer; an erased shop has
-        // no row, and its run is over).
-        try (PreparedStatement shop = connection.prepareStatement("SELECT 1 FROM shops WHERE shop_domain = ? FOR KEY SHARE")) {
+        // The shop's lock, shared (lock_shop, V9): a customer redaction or the shop's erasure waits for this batch, or this
+        // batch for it and then finds it (the triggers strip a redacted customer; an erased shop has no row: its run is over).
+        try (PreparedStatement lock = connection.prepareStatement("SELECT lock_shop(?, false)");
+             PreparedStatement shop = connection.prepareStatement("SELECT 1 FROM shops WHERE shop_domain = ?")) {
+            lock.setString(1, batch.shopDomain());
+            lock.execute();
+            // a statement of its own: its snapshot is taken once the lock is held
             shop.setString(1, batch.shopDomain());
             try (java.sql.ResultSet row = shop.executeQuery()) {
                 if (!row.next()) {

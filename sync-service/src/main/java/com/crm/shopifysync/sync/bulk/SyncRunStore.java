@@ -40,24 +40,34 @@ public class SyncRunStore {
      * with a catch-up sync from its kept cursors) only once the configuration holds another token than the revoked one.
      */
     public Uni<Void> registerShop(String domain, String adminUrl, String apiVersion, String tokenSha256) {
-        return pool.preparedQuery("WITH erased AS (SELECT revoked_token_sha256 FROM erased_shops WHERE shop_domain = $1 AND reconnected_at IS NULL), "
-                        + "reconnected AS (UPDATE erased_shops SET reconnected_at = now() WHERE shop_domain = $1 AND reconnected_at IS NULL "
-                        + "AND revoked_token_sha256 IS DISTINCT FROM $4) "
-                        + "INSERT INTO shops (shop_domain, admin_url, api_version, configured_token_sha256) SELECT $1, $2, $3, $4 "
-                        + "WHERE NOT EXISTS (SELECT 1 FROM erased WHERE erased.revoked_token_sha256 IS NOT DISTINCT FROM $4) "
-                        + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version, "
-                        + "configured_token_sha256 = EXCLUDED.configured_token_sha256, "
-                        + "connection_state = CASE WHEN " + RECONNECTED + " THEN 'connected' ELSE shops.connection_state END, "
-                        + "connected_at = CASE WHEN " + RECONNECTED + " THEN now() ELSE shops.connected_at END, "
-                        + "disconnected_at = CASE WHEN " + RECONNECTED + " THEN NULL ELSE shops.disconnected_at END, "
-                        + "catch_up_requested_at = CASE WHEN " + RECONNECTED + " THEN now() ELSE shops.catch_up_requested_at END, "
-                        + "catch_up_reason = CASE WHEN " + RECONNECTED + " THEN 'reconnected with a new token' ELSE shops.catch_up_reason END "
-                        + "WHERE shops.source = 'configured'")
-                .execute(Tuple.of(domain, adminUrl, apiVersion, tokenSha256)).replaceWithVoid();
+        // Under the shop's lock (shared; an erasure holds it alone), each statement with its own snapshot: an erasure that
+        // committed while this waited is seen, so an erased shop is never registered again with the token Shopify revoked.
+        return pool.withTransaction(connection -> connection.preparedQuery("SELECT lock_shop($1, false)").execute(Tuple.of(domain))
+                // erased before its revoked token was known (an uninstall before the first registration since V9):
+                // the token configured now counts as the revoked one
+                .chain(() -> connection.preparedQuery("UPDATE erased_shops SET revoked_token_sha256 = $2 WHERE shop_domain = $1 "
+                        + "AND reconnected_at IS NULL AND revoked_token_sha256 IS NULL").execute(Tuple.of(domain, tokenSha256)))
+                .chain(() -> connection.preparedQuery("UPDATE erased_shops SET reconnected_at = now() WHERE shop_domain = $1 "
+                        + "AND reconnected_at IS NULL AND revoked_token_sha256 <> $2 RETURNING shop_domain").execute(Tuple.of(domain, tokenSha256)))
+                .chain(() -> connection.preparedQuery("UPDATE shops SET revoked_token_sha256 = $2 WHERE shop_domain = $1 "
+                        + "AND connection_state = 'disconnected' AND revoked_token_sha256 IS NULL").execute(Tuple.of(domain, tokenSha256)))
+                .chain(() -> connection.preparedQuery("INSERT INTO shops (shop_domain, admin_url, api_version, configured_token_sha256, "
+                                + "connected_at) SELECT $1, $2, $3, $4, now() WHERE NOT EXISTS (SELECT 1 FROM erased_shops e "
+                                + "WHERE e.shop_domain = $1 AND e.reconnected_at IS NULL) "
+                                + "ON CONFLICT (shop_domain) DO UPDATE SET admin_url = EXCLUDED.admin_url, api_version = EXCLUDED.api_version, "
+                                + "configured_token_sha256 = EXCLUDED.configured_token_sha256, "
+                                + "connection_state = CASE WHEN " + RECONNECTED + " THEN 'connected' ELSE shops.connection_state END, "
+                                + "connected_at = CASE WHEN " + RECONNECTED + " THEN now() ELSE shops.connected_at END, "
+                                + "disconnected_at = CASE WHEN " + RECONNECTED + " THEN NULL ELSE shops.disconnected_at END, "
+                                + "catch_up_requested_at = CASE WHEN " + RECONNECTED + " THEN now() ELSE shops.catch_up_requested_at END, "
+                                + "catch_up_reason = CASE WHEN " + RECONNECTED + " THEN 'reconnected with a new token' ELSE shops.catch_up_reason END "
+                                + "WHERE shops.source = 'configured'")
+                        .execute(Tuple.of(domain, adminUrl, apiVersion, tokenSha256))).replaceWithVoid());
     }
 
-    /** A configured shop disconnected by an uninstall whose configuration now holds another token. */
-    private static final String RECONNECTED = "(shops.connection_state = 'disconnected' AND shops.revoked_token_sha256 IS DISTINCT FROM EXCLUDED.configured_token_sha256)";
+    /** A configured shop disconnected by an uninstall whose configuration now holds another token than the revoked one. */
+    private static final String RECONNECTED = "(shops.connection_state = 'disconnected' AND shops.revoked_token_sha256 IS NOT NULL "
+            + "AND shops.revoked_token_sha256 <> EXCLUDED.configured_token_sha256)";
 
     /**
      * The shops due a sync of their own accord: never synced (initial), due a full one (upgrade), asked for a catch-up,

@@ -31,8 +31,14 @@ public class DeadLetterRepository implements PanacheRepositoryBase<DeadLetterEnt
             + "state = 'dead', state_changed_at = now() "
             + "WHERE existing.dead_letter_position <> EXCLUDED.dead_letter_position";
 
+    /**
+     * Records the dead letter in the caller's transaction, under the shop's lock (shared, V9's lock_shop): one recorded
+     * while a redaction of its customer runs is recorded after it, and then refused by the trigger, never left behind.
+     */
     public Uni<Void> record(DeadLetter letter) {
-        return getSession().chain(session -> session.createNativeQuery(RECORD)
+        return getSession().chain(session -> session.createNativeQuery("SELECT lock_shop(:shop, false)").setParameter("shop", letter.shopDomain())
+                        .getResultList())
+                .chain(() -> getSession()).chain(session -> session.createNativeQuery(RECORD)
                 .setParameter("shop", letter.shopDomain())
                 .setParameter("topic", letter.topic())
                 .setParameter("dedup", letter.deduplicationKey())

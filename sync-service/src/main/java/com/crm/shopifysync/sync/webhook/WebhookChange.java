@@ -127,8 +127,12 @@ sealed interface WebhookChange {
                         + json.path("from").asText("?") + " to " + json.path("to").asText("?"));
             }
             case "app/uninstalled" -> {
-                ShopifyMapper.parse(body);
-                yield new AppUninstalled(delivery, observedAt(delivery));
+                // the shop object: it names the shop it is about
+                String named = ShopifyMapper.parse(body).path("myshopify_domain").asText("");
+                if (!named.equalsIgnoreCase(delivery.shopDomain())) {
+                    throw new UnmappablePayloadException("app/uninstalled names the shop '" + named + "', not " + delivery.shopDomain());
+                }
+                yield new AppUninstalled(delivery, notAfterReceipt(delivery));
             }
             case "customers/redact" -> {
                 JsonNode json = compliancePayload(delivery, body);
@@ -146,8 +150,10 @@ sealed interface WebhookChange {
                         ids(json, "orders_requested"), observedAt(delivery));
             }
             case "shop/redact" -> {
-                compliancePayload(delivery, body);
-                yield new ShopRedaction(delivery, observedAt(delivery));
+                if (compliancePayload(delivery, body).has("customer")) {
+                    throw new UnmappablePayloadException("shop/redact with a customer: not the shape Shopify sends");
+                }
+                yield new ShopRedaction(delivery, notAfterReceipt(delivery));
             }
             default -> throw new UnmappablePayloadException("unsupported topic " + delivery.topic());
         };
@@ -196,6 +202,16 @@ sealed interface WebhookChange {
         } catch (DateTimeParseException e) {
             return delivery.receivedAt().atOffset(ZoneOffset.UTC);
         }
+    }
+
+    /**
+     * When an uninstall or an erasure request happened, never later than the gateway received it: X-Shopify-Triggered-At
+     * is not covered by the signature, and a time in the future must not pass for one after the shop's reconnection.
+     */
+    private static OffsetDateTime notAfterReceipt(WebhookDelivery delivery) {
+        OffsetDateTime observed = observedAt(delivery);
+        OffsetDateTime received = delivery.receivedAt().atOffset(ZoneOffset.UTC);
+        return observed.isAfter(received) ? received : observed;
     }
 
     /** The topics shaped like GraphQL say when their change occurred ({@code occurredAt}); else as {@link #observedAt}. */

@@ -50,12 +50,13 @@ public class WebhookWriter {
             + "catch_up_reason = incoming.reason FROM incoming WHERE shops.shop_domain = incoming.shop_domain AND " + Sql.IS_FRESH_EVENT;
 
     /**
-     * The poll's shops, locked first: FOR UPDATE those a redaction or an erasure of this poll is about (every other writer
-     * of the shop, webhooks or a bulk sync, waits for it to commit and then finds the redaction), FOR KEY SHARE the
-     * others (so an erasure elsewhere waits for this poll instead of missing its rows).
+     * The poll's shops, locked first and in order (lock_shop, V9): alone for those a redaction or an erasure of this poll
+     * is about (every other writer of the shop, webhooks or a bulk batch, waits for it to commit and then finds the
+     * redaction), shared for the others (so a redaction or erasure elsewhere waits for this poll instead of missing its
+     * rows). The subquery's order is kept ({@code OFFSET 0}): two polls never take two shops' locks in opposite orders.
      */
-    private static final String LOCK_SHOPS = "SELECT s.shop_domain FROM shops s JOIN jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) "
-            + "AS row(shop_domain text) ON row.shop_domain = s.shop_domain ORDER BY s.shop_domain FOR %s OF s";
+    private static final String LOCK_SHOPS = "SELECT lock_shop(row.shop_domain, row.exclusive) FROM (SELECT * FROM "
+            + "jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) AS row(shop_domain text, exclusive boolean) ORDER BY shop_domain OFFSET 0) row";
 
     private static final List<ColumnOwnership.Column> UNINSTALL_COLUMNS = List.of(new ColumnOwnership.Column("uninstalled_at", "timestamptz"));
     /**
@@ -85,7 +86,8 @@ public class WebhookWriter {
      */
     private static final List<String> REDACT_CUSTOMERS = List.of(
             Sql.incomingRows(REDACTION_COLUMNS) + ", recorded AS (INSERT INTO redacted_customers (shop_domain, customer_id, requested_at, "
-                    + "orders_redacted) SELECT shop_domain, shopify_id, requested_at, cardinality(order_ids) FROM incoming WHERE " + Sql.IS_FRESH_EVENT
+                    + "orders_redacted) SELECT DISTINCT ON (shop_domain, shopify_id) shop_domain, shopify_id, requested_at, cardinality(order_ids) "
+                    + "FROM incoming WHERE " + Sql.IS_FRESH_EVENT + " ORDER BY shop_domain, shopify_id, cardinality(order_ids) DESC"
                     + " ON CONFLICT (shop_domain, customer_id) DO UPDATE SET orders_redacted = GREATEST(redacted_customers.orders_redacted, "
                     + "EXCLUDED.orders_redacted)) INSERT INTO redacted_orders (shop_domain, order_id, customer_id) SELECT DISTINCT ON "
                     + "(shop_domain, order_id) shop_domain, order_id, shopify_id FROM incoming CROSS JOIN LATERAL unnest(order_ids) AS order_id "
@@ -94,14 +96,20 @@ public class WebhookWriter {
                     + "WHERE c.shop_domain = incoming.shop_domain AND c.shopify_id = incoming.shopify_id",
             REDACTED_ROWS + "UPDATE orders o SET shopify_payload = o.shopify_payload FROM incoming WHERE o.shop_domain = incoming.shop_domain "
                     + "AND (o.customer_shopify_id = incoming.shopify_id OR o.shopify_id = ANY (incoming.order_ids))",
+            // by the ids its payload names; one that is not JSON by the customer's GID, id, email or phone as JSON writes them
             REDACTED_ROWS + "DELETE FROM dead_letters WHERE id IN (SELECT d.id FROM incoming JOIN dead_letters d ON d.shop_domain = incoming.shop_domain "
                     + "CROSS JOIN LATERAL payload_subjects(d.topic, d.payload) AS subject WHERE subject.customer_id = incoming.shopify_id "
-                    + "OR subject.order_id = ANY (incoming.order_ids) "
-                    // a payload that is not JSON: by the customer's id as JSON writes it, its email, its phone
-                    + "OR position(convert_to('\"id\":' || incoming.shopify_id || ',', 'UTF8') IN d.payload) > 0 "
-                    + "OR position(convert_to('\"id\": ' || incoming.shopify_id || ',', 'UTF8') IN d.payload) > 0 "
-                    + "OR (incoming.email <> '' AND position(convert_to(incoming.email, 'UTF8') IN d.payload) > 0) "
-                    + "OR (incoming.phone <> '' AND position(convert_to(incoming.phone, 'UTF8') IN d.payload) > 0))");
+                    + "OR subject.order_id = ANY (incoming.order_ids) OR (NOT subject.parsed AND ("
+                    + "position(convert_to('Customer/' || incoming.shopify_id || '\"', 'UTF8') IN d.payload) > 0 "
+                    + "OR " + quoted("'\"id\":' || incoming.shopify_id") + " OR " + quoted("'\"id\": ' || incoming.shopify_id")
+                    + " OR (incoming.email <> '' AND position(convert_to('\"' || incoming.email || '\"', 'UTF8') IN d.payload) > 0) "
+                    + "OR (incoming.phone <> '' AND position(convert_to('\"' || incoming.phone || '\"', 'UTF8') IN d.payload) > 0))))");
+
+    /** The bytes of {@code prefix} (an SQL text expression) followed by a JSON number's end (, } or space) are in the payload. */
+    private static String quoted(String prefix) {
+        return "(" + java.util.stream.Stream.of(",", "}", " ").map(end -> "position(convert_to(" + prefix + " || '" + end
+                + "', 'UTF8') IN d.payload) > 0").collect(java.util.stream.Collectors.joining(" OR ")) + ")";
+    }
 
     private static final List<ColumnOwnership.Column> DATA_REQUEST_COLUMNS = List.of(new ColumnOwnership.Column("request_id", "bigint"),
             new ColumnOwnership.Column("order_ids", "bigint[]"), new ColumnOwnership.Column("requested_at", "timestamptz"));
@@ -114,9 +122,7 @@ public class WebhookWriter {
     private static final String ERASE_SHOPS = "SELECT erase_shop(shop_domain, requested_at) FROM jsonb_to_recordset(CAST(CAST(:rows AS text) AS jsonb)) "
             + "AS row(" + Sql.rowType(ERASURE_COLUMNS) + ")";
 
-    /** The locks a poll takes of its shops, strongest first. */
-    private static final long EXCLUSIVE = 1;
-    private static final long SHARED = 0;
+    private static final List<ColumnOwnership.Column> LOCK_COLUMNS = List.of(new ColumnOwnership.Column("exclusive", "boolean"));
 
     /**
      * The statements that apply the changes, one per kind of change. Pure CPU work (the rows become one JSON document per
@@ -135,12 +141,12 @@ public class WebhookWriter {
         List<RowsDocument.Row> redactions = new ArrayList<>();
         List<RowsDocument.Row> dataRequests = new ArrayList<>();
         List<RowsDocument.Row> erasures = new ArrayList<>();
-        Map<String, Long> locks = new java.util.TreeMap<>();
+        Map<String, Boolean> locks = new java.util.TreeMap<>();
         for (WebhookChange change : changes) {
             String shop = change.delivery().shopDomain();
             Deduplication deduplication = change.deduplication();
             boolean erasing = change instanceof WebhookChange.CustomerRedaction || change instanceof WebhookChange.ShopRedaction;
-            locks.merge(shop, erasing ? EXCLUSIVE : SHARED, Math::max);
+            locks.merge(shop, erasing, Boolean::logicalOr);
             if (change instanceof CustomerUpsert upsert) {
                 customerUpserts.add(CustomerRepository.row(shop, upsert.customer(), upsert.observedAt(), Optional.of(deduplication)));
             } else if (change instanceof CustomerDeletion deletion) {
@@ -172,13 +178,9 @@ public class WebhookWriter {
             // BulkOperationFinished writes nothing: a sync waiting for the operation has been told already.
         }
         List<SetStatement> statements = new ArrayList<>();
-        for (long lock : List.of(EXCLUSIVE, SHARED)) {
-            List<RowsDocument.Row> shops = locks.entrySet().stream().filter(entry -> entry.getValue() == lock)
-                    .map(entry -> new RowsDocument.Row(entry.getKey(), lock, Map.of(), Optional.<Deduplication>empty())).toList();
-            if (!shops.isEmpty()) {
-                statements.add(SetStatement.query(String.format(LOCK_SHOPS, lock == EXCLUSIVE ? "UPDATE" : "KEY SHARE"),
-                        RowsDocument.of(shops, List.of())));
-            }
+        if (!locks.isEmpty()) {
+            statements.add(SetStatement.query(LOCK_SHOPS, RowsDocument.of(locks.entrySet().stream().map(entry -> new RowsDocument.Row(
+                    entry.getKey(), 0, Map.of("exclusive", entry.getValue()), Optional.<Deduplication>empty())).toList(), LOCK_COLUMNS)));
         }
         CustomerRepository.upsert(customerUpserts).ifPresent(statements::add);
         CustomerRepository.softDelete(customerDeletions).ifPresent(statements::add);
