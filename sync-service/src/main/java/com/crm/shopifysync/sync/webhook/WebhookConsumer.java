@@ -161,7 +161,10 @@ public class WebhookConsumer {
             }
             KafkaRecord<String, byte[]> record = outcome.record();
             switch (outcome.kind()) {
-                case APPLIED -> metrics.applied(topic(record));
+                case APPLIED -> {
+                    metrics.applied(topic(record));
+                    receivedAt(record).ifPresent(metrics::committed);
+                }
                 case DEAD_LETTER -> handedOn.add(deadLetter(record, outcome.failure()));
                 case RETRY -> {
                     metrics.retried(topic(record));
@@ -260,6 +263,15 @@ public class WebhookConsumer {
             syncs.bulkOperationFinished(finished.bulkOperationId());
         }
         return change;
+    }
+
+    /** When the gateway received the webhook (its header; absent or unreadable: not timed). */
+    private static Optional<java.time.Instant> receivedAt(KafkaRecord<String, byte[]> record) {
+        try {
+            return header(record, WebhookHeaders.RECEIVED_AT).map(java.time.Instant::parse);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static String topic(KafkaRecord<String, byte[]> record) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.crm.shopifysync.model.WebhookDelivery;
+import com.crm.shopifysync.sync.Metrics;
 import com.crm.shopifysync.sync.shopify.ShopifyPayload;
 import com.crm.shopifysync.testing.Fixtures;
 import com.crm.shopifysync.testing.KafkaTestResource;
@@ -24,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -97,6 +99,22 @@ class WebhookApplyTest {
         assertThat(api("/api/shops/" + shop + "/customers?includeDeleted=true").getInt("total")).isEqualTo(1);
         assertThat(api("/api/shops/" + shop + "/orders").getInt("total")).isEqualTo(1);
         assertThat(api("/api/shops/" + shop + "/orders").getList("items[0].lineItems")).hasSize(5);
+    }
+
+    @Test
+    void everyAppliedWebhookIsTimedFromTheGatewaysReceiptToItsRow() {
+        double timed = Metrics.sum("sync_webhook_latency_seconds_count");
+        // received by the gateway 3 s ago (its header), applied now
+        WebhookDelivery late = new WebhookDelivery("customers/create", shop, UUID.randomUUID().toString(), Optional.empty(),
+                Optional.empty(), Optional.of("2026-07"), Instant.now().minusSeconds(3));
+        kafka.send(record(late, customerJson(77, "timed@example.com", "2026-01-01T00:00:00Z")));
+        awaitCustomer(77);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("sync_webhook_latency_seconds_count") > timed);
+        assertThat(Metrics.sum("sync_webhook_latency_seconds_max")).as("seconds from receipt to row")
+                .isGreaterThanOrEqualTo(3.0).isLessThan(60.0);
+        assertThat(Metrics.sum("sync_webhook_latency_seconds_bucket{le=\"+Inf\"}"))
+                .as("a histogram, for percentiles across replicas").isGreaterThan(timed);
     }
 
     @Test
