@@ -3,6 +3,7 @@ package com.crm.shopifysync.gateway;
 import static com.crm.shopifysync.gateway.PublishedWebhooks.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -21,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
@@ -47,9 +49,18 @@ class ShopifyWebhookResourceTest {
 
     PublishedWebhooks published;
 
+    static boolean brokerTakesEvents;
+
     @BeforeEach
     void readPublishedRecords() {
         published = new PublishedWebhooks(bootstrapServers);
+        if (!brokerTakesEvents) {
+            // The broker may have been restarted by the test before (KafkaOutageTest) and still be electing the new
+            // topic's leaders: the first webhooks get 503, as Shopify would see, and are sent again, as Shopify would.
+            await().atMost(Duration.ofSeconds(60)).until(() -> post(SignedWebhook.of("customers/update", SHOP,
+                    Fixtures.webhook("customers/update"), SECRET)).extract().statusCode() == 200);
+            brokerTakesEvents = true;
+        }
     }
 
     @AfterEach
