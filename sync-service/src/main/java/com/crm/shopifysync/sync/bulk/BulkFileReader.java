@@ -44,6 +44,7 @@ final class BulkFileReader {
     private final String owner;
     private final String shopDomain;
     private final Resource resource;
+    private final int slice;
     private final String bulkOperationId;
     private final OffsetDateTime observedAt;
     private final boolean recordSeen;
@@ -66,12 +67,13 @@ final class BulkFileReader {
     /**
      * @param observedAt when the export began, by Shopify's clock: what its rows hold was observed then, or later
      */
-    BulkFileReader(UUID runId, String owner, String shopDomain, Resource resource, String bulkOperationId, OffsetDateTime observedAt,
+    BulkFileReader(UUID runId, String owner, String shopDomain, Resource resource, int slice, String bulkOperationId, OffsetDateTime observedAt,
                    boolean recordSeen, int batchLines, Function<BulkBatch, BulkWriter.Applied> writer) {
         this.runId = runId;
         this.owner = owner;
         this.shopDomain = shopDomain;
         this.resource = resource;
+        this.slice = slice;
         this.bulkOperationId = bulkOperationId;
         this.observedAt = observedAt;
         this.recordSeen = recordSeen;
@@ -188,7 +190,7 @@ final class BulkFileReader {
             items.forEach(child -> lateLines.put(child.item().shopifyId(), child.line()));
         });
         long count = roots.size();
-        BulkBatch batch = new BulkBatch(runId, owner, shopDomain, resource, bulkOperationId, rows, rootLines, lineItems, late, lateLines,
+        BulkBatch batch = new BulkBatch(runId, owner, shopDomain, resource, slice, bulkOperationId, rows, rootLines, lineItems, late, lateLines,
                 lastLine, count, cursor, seen);
         awaitInFlight();
         if (late.isEmpty()) {

@@ -97,7 +97,16 @@ public final class BulkQueries {
 
     /** The export of a resource updated at or after {@code since} (everything when null), oldest change first. */
     public static String export(Resource resource, Instant since) {
-        String filter = since == null ? "" : "query: \"" + searchSince(since) + "\", ";
+        return export(resource, since, null, null);
+    }
+
+    /**
+     * The export of a slice of a resource: updated at or after {@code since}, created in {@code [createdFrom,
+     * createdBefore)} (open where null), oldest change first.
+     */
+    public static String export(Resource resource, Instant since, Instant createdFrom, Instant createdBefore) {
+        String search = search(since, createdFrom, createdBefore);
+        String filter = search == null ? "" : "query: \"" + search + "\", ";
         return "{ " + resource.field + "(" + filter + "sortKey: UPDATED_AT) { edges { node { "
                 + resource.selection.replace('\n', ' ') + " } } } }";
     }
@@ -107,9 +116,43 @@ public final class BulkQueries {
         return since == null ? null : "updated_at:>='" + since.truncatedTo(ChronoUnit.SECONDS) + "'";
     }
 
+    /** The search of a slice (terms separated by spaces are all required); null when it has no bound at all. */
+    public static String search(Instant since, Instant createdFrom, Instant createdBefore) {
+        List<String> terms = new java.util.ArrayList<>();
+        if (since != null) {
+            terms.add(searchSince(since));
+        }
+        if (createdFrom != null) {
+            terms.add("created_at:>='" + createdFrom + "'");
+        }
+        if (createdBefore != null) {
+            terms.add("created_at:<'" + createdBefore + "'");
+        }
+        return terms.isEmpty() ? null : String.join(" ", terms);
+    }
+
+    /** The most created_at bounds {@link #ordersCounts(int)} asks about at once. */
+    public static final int MAX_COUNTS = 8;
+
+    /**
+     * Counts of orders for up to {@value #MAX_COUNTS} searches at once ({@code $q0}… answered as {@code c0}…): how a
+     * large orders export is cut into slices of about equal size.
+     */
+    public static String ordersCounts(int searches) {
+        StringBuilder variables = new StringBuilder();
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < searches; i++) {
+            variables.append(i == 0 ? "" : ", ").append("$q").append(i).append(": String");
+            fields.append(" c").append(i).append(": ordersCount(query: $q").append(i).append(", limit: null) { count precision }");
+        }
+        return "query OrdersCounts(" + variables + ") {" + fields + " }";
+    }
+
     /** All documents, for the schema test. */
     public static List<String> all() {
         return List.of(RUN_QUERY, POLL, CANCEL, COUNTS_AND_SCOPES, TOTALS, export(Resource.CUSTOMERS, null),
-                export(Resource.ORDERS, Instant.parse("2026-01-01T00:00:00Z")));
+                export(Resource.ORDERS, Instant.parse("2026-01-01T00:00:00Z")),
+                export(Resource.ORDERS, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"),
+                        Instant.parse("2025-07-01T00:00:00Z")), ordersCounts(MAX_COUNTS));
     }
 }

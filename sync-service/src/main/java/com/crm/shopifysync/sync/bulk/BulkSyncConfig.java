@@ -72,7 +72,22 @@ public interface BulkSyncConfig {
     @WithDefault("5s")
     Duration receiptSettle();
 
-    /** Ask Shopify to keep children after their parent (exact cursor resumption); see BulkQueries. */
-    @WithDefault("true")
+    /**
+     * Ask Shopify to keep children after their parent. Off by default, as Shopify advises since 2026-01: grouping is
+     * slower and more prone to timeouts, and the import assembles children wherever they are (an abandoned orders export
+     * is exported again from where it started, so no order keeps part of its line items).
+     */
+    @WithDefault("false")
     boolean groupObjects();
+
+    /**
+     * Bulk operations one app may run at once on a shop (Shopify: five since API 2026-01; one before, whatever this
+     * says). Customers and order slices are exported concurrently up to this many.
+     */
+    @WithDefault("5")
+    int concurrentExports();
+
+    /** An orders export is cut into created_at slices of about this many orders at least (0: never cut). */
+    @WithDefault("20000")
+    int sliceOrders();
 }

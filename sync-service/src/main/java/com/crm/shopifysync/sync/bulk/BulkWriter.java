@@ -47,7 +47,7 @@ public class BulkWriter {
 
     private static final String CHECKPOINT = "UPDATE sync_operations SET lines_applied = ?, rows_applied = rows_applied + ?, "
             + "cursor_updated_at = GREATEST(cursor_updated_at, CAST(? AS timestamptz)) WHERE run_id = ? AND resource = ? "
-            + "AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ? AND lease_owner = ? AND state = 'running')";
+            + "AND slice = ? AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ? AND lease_owner = ? AND state = 'running')";
     private static final String PROGRESS = "UPDATE sync_runs SET phase = ?, progress_at = clock_timestamp(), "
             + "customers_synced = customers_synced + CASE WHEN ? = 'customers' THEN ? ELSE 0 END, "
             + "orders_synced = orders_synced + CASE WHEN ? = 'orders' THEN ? ELSE 0 END, "
@@ -206,8 +206,9 @@ public class BulkWriter {
             checkpoint.setString(3, batch.cursor() == null ? null : batch.cursor().toString());
             checkpoint.setObject(4, batch.runId());
             checkpoint.setString(5, batch.resource().field());
-            checkpoint.setObject(6, batch.runId());
-            checkpoint.setString(7, batch.owner());
+            checkpoint.setInt(6, batch.slice());
+            checkpoint.setObject(7, batch.runId());
+            checkpoint.setString(8, batch.owner());
             if (checkpoint.executeUpdate() != 1) {
                 throw new LeaseLostException(batch.runId());
             }

@@ -82,16 +82,22 @@ final class ShopifyBulkOperations {
                 data.getJsonObject("ordersCount").getJsonNumber("count").longValue(), new String[0], false);
     }
 
-    /** Starts a bulk export; "already in progress" is back-pressure: wait and ask again. */
-    Created start(Resource resource, Instant since) {
+    /**
+     * Starts a bulk export of the operation's slice from {@code since}. "Already in progress" is back-pressure: while
+     * another operation of this run is in flight, wait for one of them to end (however long); otherwise another app or
+     * sync holds the shop's slots: wait and ask again, a bounded number of times.
+     */
+    Created start(SyncOperation operation, Instant since, ExportSlots slots) {
+        Resource resource = operation.resource();
+        String query = BulkQueries.export(resource, since, operation.createdFrom(), operation.createdBefore());
         Duration wait = config.pollInitial();
-        for (int attempt = 1; ; attempt++) {
-            JsonObject payload = client.call(BulkQueries.RUN_QUERY, Map.of("query", BulkQueries.export(resource, since),
+        for (int attempt = 1; ; ) {
+            JsonObject payload = client.call(BulkQueries.RUN_QUERY, Map.of("query", query,
                     "groupObjects", config.groupObjects() && resource.hasChildren()), 10).getJsonObject("bulkOperationRunQuery");
             JsonArray userErrors = payload.getJsonArray("userErrors");
             if (userErrors.isEmpty()) {
-                JsonObject operation = payload.getJsonObject("bulkOperation");
-                return new Created(operation.getString("id"), Optional.ofNullable(text(operation, "createdAt"))
+                JsonObject created = payload.getJsonObject("bulkOperation");
+                return new Created(created.getString("id"), Optional.ofNullable(text(created, "createdAt"))
                         .map(OffsetDateTime::parse).orElse(null));
             }
             String message = userErrors.stream().map(error -> text((JsonObject) error, "message")).filter(m -> m != null && !m.isBlank())
@@ -99,16 +105,60 @@ final class ShopifyBulkOperations {
             String code = text((JsonObject) userErrors.get(userErrors.size() - 1), "code");
             boolean busy = message.contains("already in progress") || "OPERATION_IN_PROGRESS".equals(code) || "LIMIT_REACHED".equals(code);
             if (!busy) {
-                throw new ShopifyCallFailed("Shopify refused the " + resource.field() + " export: " + message, true);
+                throw new ShopifyCallFailed("Shopify refused the " + operation.key() + " export: " + message, true);
             }
-            if (attempt >= config.callAttempts() * 4) {
+            if (slots.awaitOneEnded(config.pollMaximum())) {
+                continue;
+            }
+            if (attempt++ >= config.callAttempts() * 4) {
                 throw new ShopifyCallFailed("Shopify kept another bulk operation in progress: " + message, false);
             }
-            LOG.infof("bulk operation slot of the shop busy (%s); waiting %s", message, wait);
+            LOG.infof("bulk operation slots of the shop busy (%s); waiting %s", message, wait);
             Pause.sleep(wait);
             wait = min(wait.multipliedBy(2), config.pollMaximum());
         }
     }
+
+    /**
+     * created_at bounds (whole seconds) that cut the orders updated since {@code since} into {@code slices} parts of
+     * about equal size, {@code total} in all: halving the time between Shopify's first shops and tomorrow for every bound
+     * at once, one count query a round. Fewer bounds when some coincide (orders created in the same second).
+     */
+    List<Instant> orderSliceBounds(Instant since, long total, int slices) {
+        int bounds = Math.min(slices - 1, BulkQueries.MAX_COUNTS);
+        long[] low = new long[bounds];
+        long[] high = new long[bounds];
+        Long[] found = new Long[bounds];
+        java.util.Arrays.fill(low, SHOPIFY_EPOCH.getEpochSecond());
+        java.util.Arrays.fill(high, Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+        long tolerance = Math.max(1, total / (100L * slices));
+        for (int round = 0; round < 64 && java.util.Arrays.stream(found).anyMatch(java.util.Objects::isNull); round++) {
+            List<Integer> open = java.util.stream.IntStream.range(0, bounds).filter(i -> found[i] == null).boxed().toList();
+            Map<String, Object> variables = new HashMap<>();
+            for (int q = 0; q < open.size(); q++) {
+                int i = open.get(q);
+                variables.put("q" + q, BulkQueries.search(since, null, Instant.ofEpochSecond(low[i] + (high[i] - low[i]) / 2)));
+            }
+            JsonObject data = client.call(BulkQueries.ordersCounts(open.size()), variables, 2 + open.size());
+            for (int q = 0; q < open.size(); q++) {
+                int i = open.get(q);
+                long middle = low[i] + (high[i] - low[i]) / 2;
+                long below = data.getJsonObject("c" + q).getJsonNumber("count").longValue();
+                long target = total * (i + 1) / slices;
+                if (Math.abs(below - target) <= tolerance || high[i] - low[i] <= 1) {
+                    found[i] = middle;
+                } else if (below < target) {
+                    low[i] = middle;
+                } else {
+                    high[i] = middle;
+                }
+            }
+        }
+        return java.util.Arrays.stream(found).filter(java.util.Objects::nonNull).distinct().sorted().map(Instant::ofEpochSecond).toList();
+    }
+
+    /** No shop has orders created before Shopify existed. */
+    private static final Instant SHOPIFY_EPOCH = Instant.parse("2006-01-01T00:00:00Z");
 
     /**
      * Polls the operation until it ends, with backoff; {@code signal} (notified by the bulk_operations/finish webhook)

@@ -6,7 +6,19 @@ import com.crm.shopifysync.sync.bulk.ShopifyBulkOperations.Created;
 import com.crm.shopifysync.sync.bulk.ShopifyBulkOperations.Finished;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import com.crm.shopifysync.model.LogFields;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
@@ -33,10 +45,17 @@ final class SyncExecution {
     private final BulkDownload download;
     private final Map<String, Object> finishSignals;
     private final SyncReceipts receipts;
+    private final int concurrentExports;
+    private final ExportSlots slots = new ExportSlots();
 
+    /**
+     * @param concurrentExports how many bulk operations the shop's API version lets one app run at once (Shopify: one
+     *                          before 2026-01, five since); a large orders export is cut into that many slices
+     */
     SyncExecution(SyncRun run, String owner, SyncRunStore store, BulkWriter writer, BulkSyncMetrics metrics, BulkSyncConfig config,
-                  ShopifyBulkOperations shopify, Map<String, Object> finishSignals, SyncReceipts receipts) {
+                  ShopifyBulkOperations shopify, Map<String, Object> finishSignals, SyncReceipts receipts, int concurrentExports) {
         this.receipts = receipts;
+        this.concurrentExports = Math.max(1, concurrentExports);
         this.run = run;
         this.owner = owner;
         this.store = store;
@@ -58,9 +77,14 @@ final class SyncExecution {
         if (current.customersTotal() == null) {
             ShopifyBulkOperations.Counts counts = shopify.counts(current.customersSince(), current.ordersSince());
             await(() -> store.totals(run.id(), owner, counts.customers(), counts.orders(), counts.scopes(), counts.ordersLimitedTo60Days()));
+            current = await(() -> store.run(run.id())).orElseThrow();
         }
-        for (Resource resource : Resource.values()) {
-            sync(current, resource);
+        List<SyncOperation> planned = await(() -> store.operations(run.id()));
+        if (Arrays.stream(Resource.values()).anyMatch(resource -> planned.stream().noneMatch(o -> o.resource() == resource))) {
+            List<SyncRunStore.PlannedSlice> slices = plan(current);
+            syncAll(current, await(() -> store.plan(run.id(), owner, slices)));
+        } else {
+            syncAll(current, planned);
         }
         SyncRun counted = await(() -> store.run(run.id())).orElseThrow();
         String summary = String.format(Locale.ROOT, "Sync complete: %,d customers, %,d orders imported", counted.customersSynced(),
@@ -93,45 +117,132 @@ final class SyncExecution {
         }
     }
 
-    /** Moves the resource's operation through its stages until its export is applied. */
-    private void sync(SyncRun current, Resource resource) {
-        SyncOperation operation = await(() -> store.operation(run.id(), owner, resource));
-        while (operation.stage() != SyncOperation.Stage.APPLIED) {
-            if (operation.stage() == SyncOperation.Stage.TO_EXPORT) {
-                if (operation.restarts() > config.restarts()) {
-                    throw new ShopifyCallFailed("the " + resource.field() + " export failed " + operation.restarts()
-                            + " times; the sync resumes from its checkpoint when started again", false);
-                }
-                Created created = shopify.start(resource, operation.cursor() != null ? operation.cursor() : current.since(resource));
-                await(() -> store.operationStarted(run.id(), owner, resource, created.id(), created.createdAt()));
-                await(() -> store.phase(run.id(), owner, resource.field()));
-                operation = await(() -> store.operation(run.id(), owner, resource));
+    /**
+     * The run's slices: customers whole, orders cut by created_at into as many slices as Shopify runs operations at once
+     * when there are enough of them ({@code sync.bulk.slice-orders} each at least).
+     */
+    private List<SyncRunStore.PlannedSlice> plan(SyncRun current) {
+        List<SyncRunStore.PlannedSlice> slices = new ArrayList<>();
+        slices.add(new SyncRunStore.PlannedSlice(Resource.CUSTOMERS, 0, null, null));
+        long orders = current.ordersTotal() == null ? 0 : current.ordersTotal();
+        int wanted = config.sliceOrders() <= 0 ? 1 : (int) Math.max(1, Math.min(concurrentExports, orders / config.sliceOrders()));
+        List<Instant> bounds = wanted > 1 ? shopify.orderSliceBounds(current.ordersSince(), orders, wanted) : List.of();
+        Instant from = null;
+        for (int slice = 0; slice <= bounds.size(); slice++) {
+            Instant before = slice < bounds.size() ? bounds.get(slice) : null;
+            slices.add(new SyncRunStore.PlannedSlice(Resource.ORDERS, slice, from, before));
+            from = before;
+        }
+        if (bounds.size() > 0) {
+            LOG.infof("exporting the %,d orders of %s in %d slices by created_at, at most %d bulk operations at once", orders,
+                    run.shopDomain(), bounds.size() + 1, concurrentExports);
+        }
+        return slices;
+    }
+
+    /**
+     * Every operation not applied yet, up to {@code concurrentExports} at once (customers first); the first to fail stops
+     * the others where they are (each batch committed with its checkpoint, or not at all) and fails the run.
+     */
+    private void syncAll(SyncRun current, List<SyncOperation> operations) {
+        List<SyncOperation.Key> pending = operations.stream().filter(o -> o.stage() != SyncOperation.Stage.APPLIED)
+                .map(SyncOperation::key).toList();
+        int threads = Math.min(pending.size(), concurrentExports);
+        if (threads <= 1) {
+            pending.forEach(key -> sync(current, key));
+            return;
+        }
+        String name = Thread.currentThread().getName();
+        AtomicInteger number = new AtomicInteger();
+        ExecutorService exports = Executors.newFixedThreadPool(threads, task -> new Thread(task, name + "-export-" + number.incrementAndGet()));
+        CompletionService<Void> done = new ExecutorCompletionService<>(exports);
+        try {
+            for (SyncOperation.Key key : pending) {
+                done.submit(() -> {
+                    try (LogFields fields = LogFields.of(LogFields.SHOP, run.shopDomain(), LogFields.SYNC_ID, run.id())) {
+                        sync(current, key);
+                    }
+                    return null;
+                });
             }
-            Finished finished = awaitFinished(operation.bulkOperationId());
-            await(() -> store.operationStatus(run.id(), owner, resource, finished.status(), finished.url(), finished.partialDataUrl()));
+            for (int finished = 0; finished < pending.size(); finished++) {
+                done.take().get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShopifyCallFailed("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            exports.shutdownNow();
+            try {
+                if (!exports.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warnf("exports of sync %s still stopping", run.id());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Moves the operation through its stages until its export is applied. */
+    private void sync(SyncRun current, SyncOperation.Key key) {
+        Resource resource = key.resource();
+        SyncOperation operation = await(() -> store.operation(run.id(), key));
+        while (operation.stage() != SyncOperation.Stage.APPLIED) {
+            Finished finished;
+            boolean inFlight = false;
+            try {
+                if (operation.stage() == SyncOperation.Stage.TO_EXPORT) {
+                    if (operation.restarts() > config.restarts()) {
+                        throw new ShopifyCallFailed("the " + key + " export failed " + operation.restarts()
+                                + " times; the sync resumes from its checkpoint when started again", false);
+                    }
+                    Created created = shopify.start(operation, operation.cursor() != null ? operation.cursor() : current.since(resource), slots);
+                    slots.started();
+                    inFlight = true;
+                    await(() -> store.operationStarted(run.id(), owner, key, created.id(), created.createdAt()));
+                    await(() -> store.phase(run.id(), owner, resource.field()));
+                    operation = await(() -> store.operation(run.id(), key));
+                }
+                if (!inFlight) {
+                    slots.started();
+                    inFlight = true;
+                }
+                finished = awaitFinished(operation.bulkOperationId());
+            } finally {
+                if (inFlight) {
+                    slots.ended();
+                }
+            }
+            String bulkOperationId = operation.bulkOperationId();
+            await(() -> store.operationStatus(run.id(), owner, key, finished.status(), finished.url(), finished.partialDataUrl()));
             if (finished.completed() && !finished.completedWithoutItsFile()) {
-                if (finished.url() == null || apply(resource, operation.bulkOperationId(), finished, finished.url(), finished.objectCount())) {
-                    await(() -> store.operationCompleted(run.id(), owner, resource));
+                if (finished.url() == null || apply(key, bulkOperationId, finished, finished.url(), finished.objectCount())) {
+                    await(() -> store.operationCompleted(run.id(), owner, key));
                 } else {
-                    await(() -> store.operationAbandoned(run.id(), owner, resource));
+                    await(() -> store.operationAbandoned(run.id(), owner, key));
                 }
             } else if (finished.accessDenied()) {
                 // Resuming after the scopes are fixed starts a new export from the checkpoint.
-                await(() -> store.operationAbandoned(run.id(), owner, resource));
+                await(() -> store.operationAbandoned(run.id(), owner, key));
                 throw new ShopifyCallFailed("Shopify denied access to the " + resource.field()
                         + " export (ACCESS_DENIED): check the app's access scopes", true);
             } else {
                 // FAILED (INTERNAL_SERVER_ERROR, TIMEOUT), CANCELED, EXPIRED (or completed without its file): keep what partial data there is and
-                // export the rest again from the last root applied.
-                LOG.warnf("%s export of %s ended %s (%s); %s", resource.field(), run.shopDomain(), finished.status(),
+                // export the rest again from the checkpoint.
+                LOG.warnf("%s export of %s ended %s (%s); %s", key, run.shopDomain(), finished.status(),
                         finished.errorCode() == null ? finished.status() : finished.errorCode(),
                         finished.partialDataUrl() == null ? "exporting again from the checkpoint" : "salvaging its partial data first");
                 if (finished.partialDataUrl() != null) {
-                    apply(resource, operation.bulkOperationId(), finished, finished.partialDataUrl(), 0);
+                    apply(key, bulkOperationId, finished, finished.partialDataUrl(), 0);
                 }
-                await(() -> store.operationAbandoned(run.id(), owner, resource));
+                await(() -> store.operationAbandoned(run.id(), owner, key));
             }
-            operation = await(() -> store.operation(run.id(), owner, resource));
+            operation = await(() -> store.operation(run.id(), key));
         }
     }
 
@@ -151,13 +262,14 @@ final class SyncExecution {
      *                off, and is downloaded again from the checkpoint (a full sync's sweep must never take a cut file
      *                for the whole export)
      */
-    private boolean apply(Resource resource, String bulkOperationId, Finished operation, String url, long objects) {
+    private boolean apply(SyncOperation.Key key, String bulkOperationId, Finished operation, String url, long objects) {
+        Resource resource = key.resource();
         boolean recordSeen = run.mode().equals(SyncRun.FULL) && resource == Resource.CUSTOMERS;
         // Shopify's operations carry createdAt; should one not, what it exported was observed no later than now.
         OffsetDateTime observedAt = operation.createdAt() != null ? operation.createdAt() : OffsetDateTime.now(ZoneOffset.UTC);
-        return download.apply(resource.field() + " export of " + run.shopDomain(), url, objects,
-                () -> await(() -> store.operation(run.id(), owner, resource)).linesApplied(),
-                (body, skipLines) -> new BulkFileReader(run.id(), owner, run.shopDomain(), resource, bulkOperationId, observedAt, recordSeen,
+        return download.apply(key + " export of " + run.shopDomain(), url, objects,
+                () -> await(() -> store.operation(run.id(), key)).linesApplied(),
+                (body, skipLines) -> new BulkFileReader(run.id(), owner, run.shopDomain(), resource, key.slice(), bulkOperationId, observedAt, recordSeen,
                         config.batchLines(), batch -> {
                             BulkWriter.Applied applied = writer.apply(batch);
                             metrics.rowsApplied(resource, batch.rows().size() - applied.quarantinedRoots());

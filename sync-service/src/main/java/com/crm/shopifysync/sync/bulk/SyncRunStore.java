@@ -246,13 +246,47 @@ public class SyncRunStore {
         return held(pool.preparedQuery("UPDATE sync_runs SET phase = $3 WHERE id = $1 AND " + OWNED).execute(Tuple.of(run, owner, phase)), run);
     }
 
-    /** The run's operation for the resource (created, with its checkpoint at the start, the first time it is asked for). */
-    public Uni<SyncOperation> operation(UUID run, String owner, Resource resource) {
-        return pool.preparedQuery("INSERT INTO sync_operations (run_id, resource) SELECT $1, $3 WHERE EXISTS "
-                        + "(SELECT 1 FROM sync_runs WHERE id = $1 AND " + OWNED + ") ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(run, owner, resource.field()))
-                .chain(() -> pool.preparedQuery("SELECT * FROM sync_operations WHERE run_id = $1 AND resource = $2")
-                        .execute(Tuple.of(run, resource.field())))
+    /** The run's operations, customers first, then each resource's slices in order. */
+    public Uni<java.util.List<SyncOperation>> operations(UUID run) {
+        return pool.preparedQuery("SELECT * FROM sync_operations WHERE run_id = $1 ORDER BY resource, slice").execute(Tuple.of(run))
+                .map(rows -> {
+                    java.util.List<SyncOperation> operations = new java.util.ArrayList<>();
+                    rows.forEach(row -> operations.add(SyncOperation.from(row)));
+                    return operations;
+                });
+    }
+
+    /** A slice of a resource's export: its rows created in {@code [createdFrom, createdBefore)}, open where null. */
+    public record PlannedSlice(Resource resource, int slice, Instant createdFrom, Instant createdBefore) {
+    }
+
+    /**
+     * Records the slices of each resource the run has none of yet (a resume or a takeover finds the ones planned
+     * first, with their checkpoints) and returns all of the run's operations.
+     */
+    public Uni<java.util.List<SyncOperation>> plan(UUID run, String owner, java.util.List<PlannedSlice> slices) {
+        // One statement: its snapshot predates its own inserts, so every slice of a resource is planned or none. A run
+        // this replica no longer holds gets nothing planned; its next write finds the lease gone.
+        return pool.preparedQuery("INSERT INTO sync_operations (run_id, resource, slice, created_from, created_before) "
+                                + "SELECT $1, p.resource, p.slice, p.created_from, p.created_before FROM unnest(CAST($3 AS text[]), "
+                                + "CAST($4 AS integer[]), CAST($5 AS timestamptz[]), CAST($6 AS timestamptz[])) AS p(resource, slice, created_from, created_before) "
+                                + "WHERE NOT EXISTS (SELECT 1 FROM sync_operations o WHERE o.run_id = $1 AND o.resource = p.resource) "
+                                + "AND EXISTS (SELECT 1 FROM sync_runs WHERE id = $1 AND " + OWNED + ")")
+                        .execute(Tuple.of(run, owner, slices.stream().map(s -> s.resource().field()).toArray(String[]::new),
+                                slices.stream().map(PlannedSlice::slice).toArray(Integer[]::new),
+                                slices.stream().map(s -> utc(s.createdFrom())).toArray(OffsetDateTime[]::new),
+                                slices.stream().map(s -> utc(s.createdBefore())).toArray(OffsetDateTime[]::new)))
+                .chain(() -> operations(run));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** One of the run's operations, as it stands. */
+    public Uni<SyncOperation> operation(UUID run, SyncOperation.Key key) {
+        return pool.preparedQuery("SELECT * FROM sync_operations WHERE run_id = $1 AND resource = $2 AND slice = $3")
+                .execute(Tuple.of(run, key.resource().field(), key.slice()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw new LeaseLostException(run);
@@ -261,35 +295,41 @@ public class SyncRunStore {
                 });
     }
 
+    /** The operation {@code $3, $4} of the run {@code $1} held by {@code $2}. */
+    private static final String OPERATION = "run_id = $1 AND resource = $3 AND slice = $4 AND ";
+
     /**
-     * Records a new bulk operation of the run (its file starts at line 0) and when Shopify created it, by Shopify's
-     * clock: the first of a run's exports bounds what its full-sync sweep may delete.
+     * Records a new bulk operation of the run (its file starts at line 0, from the cursor the operation reached) and when
+     * Shopify created it, by Shopify's clock: the first of a run's exports bounds what its full-sync sweep may delete.
      */
-    public Uni<Void> operationStarted(UUID run, String owner, Resource resource, String bulkOperationId, OffsetDateTime createdAt) {
-        return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $4, status = 'CREATED', url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0, first_export_created_at = COALESCE(first_export_created_at, $5) "
-                        + "WHERE run_id = $1 AND resource = $3 AND " + RUN_OWNED)
-                .execute(Tuple.of(run, owner, resource.field(), bulkOperationId, createdAt)), run);
+    public Uni<Void> operationStarted(UUID run, String owner, SyncOperation.Key key, String bulkOperationId, OffsetDateTime createdAt) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $5, status = 'CREATED', url = NULL, "
+                        + "partial_data_url = NULL, lines_applied = 0, exported_from = cursor_updated_at, "
+                        + "first_export_created_at = COALESCE(first_export_created_at, $6) WHERE " + OPERATION + RUN_OWNED)
+                .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), bulkOperationId, createdAt)), run);
     }
 
-    public Uni<Void> operationStatus(UUID run, String owner, Resource resource, String status, String url, String partialDataUrl) {
-        return held(pool.preparedQuery("UPDATE sync_operations SET status = $4, url = $5, partial_data_url = $6 "
-                        + "WHERE run_id = $1 AND resource = $3 AND " + RUN_OWNED)
-                .execute(Tuple.tuple().addUUID(run).addString(owner).addString(resource.field()).addString(status).addString(url)
-                        .addString(partialDataUrl)), run);
+    public Uni<Void> operationStatus(UUID run, String owner, SyncOperation.Key key, String status, String url, String partialDataUrl) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET status = $5, url = $6, partial_data_url = $7 WHERE " + OPERATION + RUN_OWNED)
+                .execute(Tuple.tuple().addUUID(run).addString(owner).addString(key.resource().field()).addInteger(key.slice())
+                        .addString(status).addString(url).addString(partialDataUrl)), run);
     }
 
-    /** The operation's results are gone or failed: a replacement will export from the cursor. */
-    public Uni<Void> operationAbandoned(UUID run, String owner, Resource resource) {
+    /**
+     * The operation's results are gone or failed: a replacement will export from the cursor. For a resource with children
+     * that is the cursor the abandoned operation exported from: its applied part may hold an order whose later line items
+     * (anywhere after it in ungrouped output) were in the part never applied, and only a new export of that order brings them.
+     */
+    public Uni<Void> operationAbandoned(UUID run, String owner, SyncOperation.Key key) {
         return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1 WHERE run_id = $1 AND resource = $3 AND "
-                        + RUN_OWNED)
-                .execute(Tuple.of(run, owner, resource.field())), run);
+                        + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1, "
+                        + "cursor_updated_at = CASE WHEN $5 THEN exported_from ELSE cursor_updated_at END WHERE " + OPERATION + RUN_OWNED)
+                .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), key.resource().hasChildren())), run);
     }
 
-    public Uni<Void> operationCompleted(UUID run, String owner, Resource resource) {
-        return held(pool.preparedQuery("UPDATE sync_operations SET completed = true WHERE run_id = $1 AND resource = $3 AND " + RUN_OWNED)
-                .execute(Tuple.of(run, owner, resource.field())), run);
+    public Uni<Void> operationCompleted(UUID run, String owner, SyncOperation.Key key) {
+        return held(pool.preparedQuery("UPDATE sync_operations SET completed = true WHERE " + OPERATION + RUN_OWNED)
+                .execute(Tuple.of(run, owner, key.resource().field(), key.slice())), run);
     }
 
     /**
@@ -307,8 +347,8 @@ public class SyncRunStore {
                                 + "WHERE id = $1 AND " + OWNED + " RETURNING " + SyncRun.COLUMNS).execute(Tuple.of(run, owner, summary))
                 .map(rows -> first(rows).orElseThrow(() -> new LeaseLostException(run)))
                 .call(done -> connection.preparedQuery("UPDATE shops s SET "
-                                + "customers_cursor = GREATEST(s.customers_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
-                                + "orders_cursor = GREATEST(s.orders_cursor, (SELECT cursor_updated_at FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
+                                + "customers_cursor = GREATEST(s.customers_cursor, (SELECT max(cursor_updated_at) FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
+                                + "orders_cursor = GREATEST(s.orders_cursor, (SELECT max(cursor_updated_at) FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
                                 + "sync_started_at = COALESCE(s.sync_started_at, $3), last_successful_sync_at = now(), "
                                 + "full_sync_due = s.full_sync_due AND $4 <> 'full', "
                                 + "full_sync_reason = CASE WHEN $4 = 'full' THEN NULL ELSE s.full_sync_reason END "
@@ -320,7 +360,7 @@ public class SyncRunStore {
                 .call(done -> !done.mode().equals(SyncRun.FULL) ? Uni.createFrom().voidItem() : sweep(connection, done)));
     }
 
-    private static final String FIRST_CUSTOMERS_EXPORT = "(SELECT first_export_created_at FROM sync_operations WHERE run_id = $1 "
+    private static final String FIRST_CUSTOMERS_EXPORT = "(SELECT min(first_export_created_at) FROM sync_operations WHERE run_id = $1 "
             + "AND resource = 'customers')";
 
     private static Uni<Void> sweep(SqlConnection connection, SyncRun done) {

@@ -146,7 +146,7 @@ public class SyncRunner {
             try (ShopifyAdminClient client = new ShopifyAdminClient(run.shopDomain(), shop.adminUrl(), shopify.apiVersion(),
                     tokens.access(shop), config.callAttempts(), config.retryBackoff(), config.callIdleTimeout(), metrics::throttled)) {
                 String summary = new SyncExecution(run, owner, store, writer, metrics, config, new ShopifyBulkOperations(client, config),
-                        finishSignals, receipts).complete(() -> ending.set(true));
+                        finishSignals, receipts, concurrentExports()).complete(() -> ending.set(true));
                 metrics.runEnded("succeeded");
                 LOG.infof("%s: %s", run.shopDomain(), summary);
             }
@@ -169,6 +169,11 @@ public class SyncRunner {
             running.remove(run.id());
             metrics.stopped();
         }
+    }
+
+    /** Shopify runs one bulk query per shop and app at a time before API 2026-01, {@code sync.bulk.concurrent-exports} since. */
+    private int concurrentExports() {
+        return shopify.apiVersion().compareTo("2026-01") < 0 ? 1 : config.concurrentExports();
     }
 
     private void renewLease(SyncRun run, AtomicBoolean ending) {

@@ -46,7 +46,7 @@ class BulkFileReaderTest {
     }
 
     private static BulkFileReader reader(RecordingWriter writer, int batchLines) {
-        return new BulkFileReader(UUID.randomUUID(), "test", "hcdev.myshopify.com", BulkQueries.Resource.ORDERS,
+        return new BulkFileReader(UUID.randomUUID(), "test", "hcdev.myshopify.com", BulkQueries.Resource.ORDERS, 0,
                 "gid://shopify/BulkOperation/1", java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"), false, batchLines, writer);
     }
 

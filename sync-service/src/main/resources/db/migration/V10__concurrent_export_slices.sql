@@ -1,0 +1,11 @@
+-- A run's export of a resource may be split into slices by created_at ([created_from, created_before), open where null),
+-- each its own bulk operation with its own checkpoint, run concurrently up to Shopify's limit. Runs planned before this
+-- migration keep their one operation per resource as slice 0.
+ALTER TABLE sync_operations ADD COLUMN slice integer NOT NULL DEFAULT 0,
+    ADD COLUMN created_from timestamptz,
+    ADD COLUMN created_before timestamptz,
+    -- The cursor the current bulk operation exported from: an abandoned export whose rows have children (orders' line
+    -- items, which ungrouped output may put anywhere after their order) is exported again from here, not from the
+    -- cursor its applied part reached, so an order whose later line items were in the lost part gets them.
+    ADD COLUMN exported_from timestamptz;
+ALTER TABLE sync_operations DROP CONSTRAINT sync_operations_pkey, ADD PRIMARY KEY (run_id, resource, slice);
