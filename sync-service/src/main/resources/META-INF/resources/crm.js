@@ -116,13 +116,17 @@
     return `${number.format(progress.synced)}${total} ${noun}`;
   }
 
-  // The entity the running sync is on, once counted.
+  // What the running sync is on, once counted: customers and orders are exported at once, so each that has begun
+  // and is not done ("1,234 / 5,000 customers · 20,000 / 300,000 orders").
   function progressText(status) {
     const counted = (progress, noun) => (progress && progress.total != null ? count(progress, noun) : null);
-    if (status.phase === "customers" || status.phase === "counting") {
-      return counted(status.customers, "customers");
+    if (status.phase === "counting") {
+      return null;
     }
-    return counted(status.orders, "orders") || counted(status.customers, "customers");
+    const customers = status.customers && status.customers.synced < (status.customers.total || 0)
+      ? counted(status.customers, "customers") : null;
+    const orders = status.orders && (status.orders.synced > 0 || status.phase === "orders") ? counted(status.orders, "orders") : null;
+    return [customers, orders].filter(text => text).join(" · ") || counted(status.customers, "customers");
   }
 
   function indicatorText(status) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -149,18 +150,40 @@ final class SyncExecution {
                 .map(SyncOperation::key).toList();
         int threads = Math.min(pending.size(), concurrentExports);
         if (threads <= 1) {
-            pending.forEach(key -> sync(current, key));
+            pending.forEach(key -> sync(current, key, () -> {
+            }));
             return;
         }
+        // Shopify is asked for the exports in the plan's order (customers first), one answer before the next question.
+        Object turns = new Object();
+        int[] turn = {0};
         String name = Thread.currentThread().getName();
         AtomicInteger number = new AtomicInteger();
         ExecutorService exports = Executors.newFixedThreadPool(threads, task -> new Thread(task, name + "-export-" + number.incrementAndGet()));
         CompletionService<Void> done = new ExecutorCompletionService<>(exports);
         try {
-            for (SyncOperation.Key key : pending) {
+            for (int i = 0; i < pending.size(); i++) {
+                SyncOperation.Key key = pending.get(i);
+                int mine = i;
                 done.submit(() -> {
+                    AtomicBoolean passed = new AtomicBoolean();
+                    Runnable passTurn = () -> {
+                        if (passed.compareAndSet(false, true)) {
+                            synchronized (turns) {
+                                turn[0]++;
+                                turns.notifyAll();
+                            }
+                        }
+                    };
                     try (LogFields fields = LogFields.of(LogFields.SHOP, run.shopDomain(), LogFields.SYNC_ID, run.id())) {
-                        sync(current, key);
+                        synchronized (turns) {
+                            while (turn[0] < mine) {
+                                turns.wait();
+                            }
+                        }
+                        sync(current, key, passTurn);
+                    } finally {
+                        passTurn.run();
                     }
                     return null;
                 });
@@ -188,8 +211,12 @@ final class SyncExecution {
         }
     }
 
-    /** Moves the operation through its stages until its export is applied. */
-    private void sync(SyncRun current, SyncOperation.Key key) {
+    /**
+     * Moves the operation through its stages until its export is applied.
+     *
+     * @param started told once its first export is started (or found started already)
+     */
+    private void sync(SyncRun current, SyncOperation.Key key, Runnable started) {
         Resource resource = key.resource();
         SyncOperation operation = await(() -> store.operation(run.id(), key));
         while (operation.stage() != SyncOperation.Stage.APPLIED) {
@@ -204,6 +231,7 @@ final class SyncExecution {
                     Created created = shopify.start(operation, operation.cursor() != null ? operation.cursor() : current.since(resource), slots);
                     slots.started();
                     inFlight = true;
+                    started.run();
                     await(() -> store.operationStarted(run.id(), owner, key, created.id(), created.createdAt()));
                     await(() -> store.phase(run.id(), owner, resource.field()));
                     operation = await(() -> store.operation(run.id(), key));
@@ -212,6 +240,7 @@ final class SyncExecution {
                     slots.started();
                     inFlight = true;
                 }
+                started.run();
                 finished = awaitFinished(operation.bulkOperationId());
             } finally {
                 if (inFlight) {
