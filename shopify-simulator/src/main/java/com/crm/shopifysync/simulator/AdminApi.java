@@ -49,11 +49,15 @@ public final class AdminApi {
     private final Map<Long, BulkOperation> operations = new ConcurrentHashMap<>();
     private final AtomicLong nextOperationId = new AtomicLong(4_400_000_000_000L);
 
+    /**
+     * @param exports runs each export on a thread of its own: operations of a shop, and of all shops, run at once
+     * @param rate    how fast each operation exports
+     */
     AdminApi(java.nio.file.Path dataDirectory, ExecutorService exports, Function<BulkOperation, String> downloadUrl,
-             Consumer<BulkOperation> onFinished, long operationStartDelayMillis) {
+             Consumer<BulkOperation> onFinished, long operationStartDelayMillis, ExportRate rate) {
         this.schema = AdminSchema.executable(fetchers());
         this.graphQl = schema.graphQl();
-        this.exporter = new BulkExporter(graphQl, dataDirectory);
+        this.exporter = new BulkExporter(graphQl, dataDirectory, rate);
         this.exports = exports;
         this.downloadUrl = downloadUrl;
         this.onFinished = onFinished;

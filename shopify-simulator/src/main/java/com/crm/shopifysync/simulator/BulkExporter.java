@@ -28,6 +28,8 @@ import java.util.Optional;
  * at a time, and written as JSONL: one line per object, each nested connection's nodes on lines of their own with
  * {@code __parentId}. Grouped output puts children right after their parent; ungrouped (the default since
  * 2026-01) makes no such promise, and here children of a slice come before or after its parents, alternately.
+ * The export keeps Shopify's pace ({@link ExportRate}): a slice counts in {@code objectCount} only once the
+ * operation's rate allows it, so the operation never runs ahead of its rate and ends no sooner than objects / rate.
  */
 final class BulkExporter {
 
@@ -37,15 +39,19 @@ final class BulkExporter {
 
     private final GraphQL graphQl;
     private final Path directory;
+    private final ExportRate rate;
 
-    BulkExporter(GraphQL graphQl, Path directory) {
+    BulkExporter(GraphQL graphQl, Path directory, ExportRate rate) {
         this.graphQl = graphQl;
         this.directory = directory;
+        this.rate = rate;
     }
 
-    void run(BulkOperation operation, Faults faults) {
+    /** Exports the operation's query to a file; interrupted (the simulator closing), it stops where it is. */
+    void run(BulkOperation operation, Faults faults) throws InterruptedException {
         SimulatedShop shop = operation.shop();
         operation.running();
+        long started = System.nanoTime();
         Path file = directory.resolve(operation.id() + (faults.bulkFailure() != null ? "-partial" : "") + ".jsonl");
         try {
             if ("ACCESS_DENIED".equals(faults.bulkFailure())) {
@@ -55,6 +61,10 @@ final class BulkExporter {
             Field root = rootField(operation.query());
             var recorded = shop.recordedExport(root.getName());
             if (recorded.isPresent()) {
+                if (operation.awaitCancelUntil(started + rate.nanosFor(recorded.get().objects(), operation.groupObjects()))) {
+                    operation.canceled(shop.now());
+                    return;
+                }
                 operation.progress(recorded.get().objects(), recorded.get().rootObjects());
                 operation.completed(recorded.get().file(), Files.size(recorded.get().file()), shop.now());
                 return;
@@ -69,6 +79,7 @@ final class BulkExporter {
             long failAfter = faults.bulkFailure() == null ? Long.MAX_VALUE : (long) (roots.size() * faults.failAfterFraction());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
                 int sliceNumber = 0;
+                long exported = 0;
                 for (int from = 0; from < roots.size(); from += SLICE_SIZE) {
                     if (operation.cancelRequested()) {
                         operation.canceled(shop.now());
@@ -78,7 +89,13 @@ final class BulkExporter {
                     if (from + slice.size() > failAfter) {
                         slice = slice.subList(0, (int) Math.max(0, failAfter - from));
                     }
-                    writeSlice(operation, root.getName(), slice, sliceNumber++, out);
+                    long objects = writeSlice(operation, root.getName(), slice, sliceNumber++, out);
+                    exported += objects;
+                    if (operation.awaitCancelUntil(started + rate.nanosFor(exported, operation.groupObjects()))) {
+                        operation.canceled(shop.now());
+                        return;
+                    }
+                    operation.progress(objects, slice.size());
                     if (from + SLICE_SIZE > failAfter) {
                         break;
                     }
@@ -94,7 +111,8 @@ final class BulkExporter {
         }
     }
 
-    private void writeSlice(BulkOperation operation, String rootName, List<Map<String, Object>> slice, int sliceNumber,
+    /** Writes one slice of roots with their children; returns the objects (lines) written. */
+    private long writeSlice(BulkOperation operation, String rootName, List<Map<String, Object>> slice, int sliceNumber,
                             OutputStream out) throws IOException {
         ExecutionResult result = graphQl.execute(ExecutionInput.newExecutionInput(operation.query())
                 .graphQLContext(Map.of(SLICE, slice)).build());
@@ -126,7 +144,7 @@ final class BulkExporter {
         for (Map<String, Object> line : second) {
             writeLine(out, line);
         }
-        operation.progress(objects, nodes.size());
+        return objects;
     }
 
     /** The object's own line first, then its connections' nodes (recursively), each marked with its parent's id. */

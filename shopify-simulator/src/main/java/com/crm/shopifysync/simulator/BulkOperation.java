@@ -3,6 +3,7 @@ package com.crm.shopifysync.simulator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** One bulk query operation and where it stands; its status moves CREATED → RUNNING → a final status. */
 public final class BulkOperation {
@@ -96,11 +97,27 @@ public final class BulkOperation {
         if (!isFinished()) {
             cancelRequested = true;
             status = CANCELING;
+            notifyAll();
         }
     }
 
     synchronized boolean cancelRequested() {
         return cancelRequested;
+    }
+
+    /**
+     * Waits until {@code deadlineNanos} ({@link System#nanoTime()}), the export's pace; returns early, true, as soon
+     * as a cancel is requested (false when the time came).
+     */
+    synchronized boolean awaitCancelUntil(long deadlineNanos) throws InterruptedException {
+        while (!cancelRequested) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     synchronized void canceled(Instant at) {
