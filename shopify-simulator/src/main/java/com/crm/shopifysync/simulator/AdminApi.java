@@ -176,14 +176,15 @@ public final class AdminApi {
             return map("bulkOperation", null, "userErrors", List.of(map("field", List.of("query"), "message",
                     "The simulator exports customers and orders only, not " + root, "code", "INVALID")));
         }
-        int limit = concurrentLimit(env.getGraphQlContext().get(VERSION));
+        String version = env.getGraphQlContext().get(VERSION);
+        int limit = shop.bulkOperationLimit().orElse(concurrentLimit(version));
         synchronized (operations) {
             List<BulkOperation> running = operations.values().stream()
                     .filter(operation -> operation.shop() == shop && !operation.isFinished()).toList();
             if (running.size() >= limit) {
                 return map("bulkOperation", null, "userErrors", List.of(map("field", null, "message",
                         "A bulk query operation for this app and shop is already in progress: " + running.get(0).gid() + ".",
-                        "code", limit == 1 ? "OPERATION_IN_PROGRESS" : "LIMIT_REACHED")));
+                        "code", limitErrorCode(version))));
             }
             BulkOperation operation = new BulkOperation(nextOperationId.addAndGet(1 + (long) (Math.random() * 1000)), shop,
                     query, groupObjects, shop.now());
@@ -313,6 +314,14 @@ public final class AdminApi {
     /** One bulk query at a time per shop before API version 2026-01; five from then on. */
     static int concurrentLimit(String version) {
         return version.compareTo("2026-01") < 0 ? 1 : 5;
+    }
+
+    /**
+     * Before 2026-01 a second operation meets the one in progress (OPERATION_IN_PROGRESS); from then on the shop's
+     * operations are counted against a limit (LIMIT_REACHED), also when a shop is allowed fewer than five.
+     */
+    static String limitErrorCode(String version) {
+        return version.compareTo("2026-01") < 0 ? "OPERATION_IN_PROGRESS" : "LIMIT_REACHED";
     }
 
     private Map<String, Object> bulkOperationById(DataFetchingEnvironment env) {

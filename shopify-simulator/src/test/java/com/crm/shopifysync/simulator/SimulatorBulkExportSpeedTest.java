@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Shopify's export speed as an app meets it over the Admin API: each bulk operation exports at the configured
- * objects per second, a grouped one at half that, operations of a shop (five from 2026-01) and of every shop run at
- * once, each at its own pace. Durations are measured, never slept.
+ * objects per second, a grouped one at half that, operations of a shop run at once up to its limit (five from
+ * 2026-01, or what the control API sets) and of every shop too, each at its own pace. Durations are measured, never
+ * slept.
  */
 class SimulatorBulkExportSpeedTest {
 
@@ -116,6 +117,53 @@ class SimulatorBulkExportSpeedTest {
         // (the simulator's old pool) after 25 s.
         seconds.forEach((id, time) -> assertThat(time - (createdAt.get(id) - started) / 1e9).as(id)
                 .isGreaterThanOrEqualTo((customers - SLICE) / RATE).isLessThan(2 * customers / RATE));
+    }
+
+    @Test
+    void aShopLimitedToOneOperationAnswersLimitReachedToASecond() {
+        String shop = "limited.myshopify.com";
+        shop(shop, CUSTOMERS * 5, 0);
+        HttpResponse<String> limited = app.postJson(simulator.adminUrl() + "/simulator/shops/" + shop + "/bulk-limit",
+                Map.of("concurrentOperations", 1));
+        assertThat(limited.statusCode()).isEqualTo(200);
+        assertThat(SimulatorHttp.json(limited).path("concurrentOperations").asInt()).isEqualTo(1);
+
+        String first = run(shop, "2026-07", CUSTOMERS_QUERY, false).at("/bulkOperation/id").asText();
+        JsonNode second = run(shop, "2026-07", CUSTOMERS_QUERY, false);
+        assertThat(second.path("bulkOperation").isNull()).isTrue();
+        assertThat(second.at("/userErrors/0/code").asText()).isEqualTo("LIMIT_REACHED");
+        assertThat(second.at("/userErrors/0/message").asText())
+                .isEqualTo("A bulk query operation for this app and shop is already in progress: " + first + ".");
+
+        // The version's limit again: five at once, the sixth refused the same way.
+        assertThat(app.delete(simulator.adminUrl() + "/simulator/shops/" + shop + "/bulk-limit").body()).contains("\"concurrentOperations\":null");
+        List<String> running = new ArrayList<>(List.of(first));
+        for (int i = 0; i < 4; i++) {
+            JsonNode created = run(shop, "2026-07", CUSTOMERS_QUERY, false);
+            assertThat(created.path("userErrors")).isEmpty();
+            running.add(created.at("/bulkOperation/id").asText());
+        }
+        assertThat(run(shop, "2026-07", CUSTOMERS_QUERY, false).at("/userErrors/0/code").asText()).isEqualTo("LIMIT_REACHED");
+        running.forEach(id -> cancel(shop, id));
+    }
+
+    @Test
+    void theLimitOverridesTheApiVersionsAndRefusesWhatIsNotANumberAboveZero() {
+        String shop = "old-version.myshopify.com";
+        shop(shop, CUSTOMERS * 5, 0);
+        String bulkLimit = simulator.adminUrl() + "/simulator/shops/" + shop + "/bulk-limit";
+        assertThat(app.postJson(bulkLimit, Map.of("concurrentOperations", 0)).statusCode()).isEqualTo(422);
+        assertThat(app.postJson(bulkLimit, Map.of()).statusCode()).isEqualTo(422);
+        assertThat(app.postJson(bulkLimit, Map.of("concurrentOperations", 2)).statusCode()).isEqualTo(200);
+
+        // 2025-10 allows one; the shop now runs two, and the third meets an operation in progress, as before 2026-01.
+        String first = run(shop, "2025-10", CUSTOMERS_QUERY, false).at("/bulkOperation/id").asText();
+        String second = run(shop, "2025-10", CUSTOMERS_QUERY, false).at("/bulkOperation/id").asText();
+        JsonNode third = run(shop, "2025-10", CUSTOMERS_QUERY, false);
+        assertThat(third.at("/userErrors/0/code").asText()).isEqualTo("OPERATION_IN_PROGRESS");
+        assertThat(third.at("/userErrors/0/message").asText()).startsWith("A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/");
+        cancel(shop, first);
+        cancel(shop, second);
     }
 
     @Test
