@@ -57,7 +57,7 @@ public final class AdminApi {
              Consumer<BulkOperation> onFinished, long operationStartDelayMillis, ExportRate rate) {
         this.schema = AdminSchema.executable(fetchers());
         this.graphQl = schema.graphQl();
-        this.exporter = new BulkExporter(graphQl, dataDirectory, rate);
+        this.exporter = new BulkExporter(graphQl, schema::isPossibleType, dataDirectory, rate);
         this.exports = exports;
         this.downloadUrl = downloadUrl;
         this.onFinished = onFinished;
@@ -366,6 +366,11 @@ public final class AdminApi {
                     "hasPreviousPage", from > 0, "endCursor", Integer.toString(from + nodes.size()),
                     "startCursor", Integer.toString(from + 1)));
         }
+        return sliceConnection(nodes);
+    }
+
+    /** A bulk export's slice of roots as the root connection's value: every node on one page. */
+    static Map<String, Object> sliceConnection(List<Map<String, Object>> nodes) {
         return map("edges", nodes.stream().map(node -> map("node", node)).toList(), "nodes", nodes,
                 "pageInfo", map("hasNextPage", false, "hasPreviousPage", false));
     }

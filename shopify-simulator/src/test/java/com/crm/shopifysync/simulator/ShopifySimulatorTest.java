@@ -130,6 +130,19 @@ class ShopifySimulatorTest {
     }
 
     @Test
+    void aBulkQueryTheFastPathCannotAnswerIsExportedByGraphqlJava() throws Exception {
+        shop.faults(Faults.NONE);
+        // A fragment on a money bag, which carries no __typename: BulkProjection refuses it, graphql-java knows the type.
+        JsonNode created = runQuery("2026-07", """
+                { orders { edges { node { id totalPriceSet { ... on MoneyBag { shopMoney { amount } } }
+                  lineItems { edges { node { id } } } } } } }""", false);
+        JsonNode finished = awaitFinished(created.at("/data/bulkOperationRunQuery/bulkOperation/id").asText());
+        assertThat(finished.path("status").asText()).isEqualTo("COMPLETED");
+        List<JsonNode> orders = download(finished.path("url").asText()).stream().filter(line -> !line.has("__parentId")).toList();
+        assertThat(orders).hasSize(120).allSatisfy(order -> assertThat(order.at("/totalPriceSet/shopMoney/amount").asText()).matches("\\d+\\.\\d{2}"));
+    }
+
+    @Test
     void aSecondBulkQueryBeforeVersion202601IsAlreadyInProgress() throws Exception {
         shop.faults(Faults.NONE);
         String query = "{ customers { edges { node { id } } } }";
