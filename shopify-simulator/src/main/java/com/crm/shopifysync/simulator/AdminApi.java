@@ -68,6 +68,12 @@ public final class AdminApi {
         return Optional.ofNullable(operations.get(id));
     }
 
+    /** The shop's bulk operations, oldest first. */
+    public List<BulkOperation> operations(SimulatedShop shop) {
+        return operations.values().stream().filter(operation -> operation.shop() == shop)
+                .sorted(Comparator.comparingLong(BulkOperation::id)).toList();
+    }
+
     /** One request of {@code shop}, already authenticated. */
     public Answer execute(SimulatedShop shop, String version, String query, Map<String, Object> variables, String operationName) {
         Document document;

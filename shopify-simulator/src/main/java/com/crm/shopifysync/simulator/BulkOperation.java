@@ -21,6 +21,7 @@ public final class BulkOperation {
     private final String query;
     private final boolean groupObjects;
     private final Instant createdAt;
+    private final long createdAtMillis = System.currentTimeMillis();
     private String status = CREATED;
     private String errorCode;
     private Instant completedAt;
@@ -29,6 +30,9 @@ public final class BulkOperation {
     private Long fileSize;
     private Path file;
     private boolean partial;
+    /** When it started exporting and when it ended, by this machine's clock (the control API's timeline). */
+    private Instant startedAt;
+    private Instant endedAt;
     private boolean cancelRequested;
 
     BulkOperation(long id, SimulatedShop shop, String query, boolean groupObjects, Instant createdAt) {
@@ -68,6 +72,7 @@ public final class BulkOperation {
     }
 
     synchronized void running() {
+        startedAt = Instant.now();
         status = RUNNING;
     }
 
@@ -80,6 +85,7 @@ public final class BulkOperation {
         this.file = file;
         this.fileSize = size;
         this.completedAt = at;
+        this.endedAt = Instant.now();
         this.status = COMPLETED;
     }
 
@@ -90,6 +96,7 @@ public final class BulkOperation {
         this.partial = partialFile != null;
         this.fileSize = partialFile == null ? null : size;
         this.completedAt = at;
+        this.endedAt = Instant.now();
         this.status = FAILED;
     }
 
@@ -123,6 +130,7 @@ public final class BulkOperation {
     synchronized void canceled(Instant at) {
         status = CANCELED;
         completedAt = at;
+        endedAt = Instant.now();
     }
 
     synchronized void expired() {
@@ -133,6 +141,24 @@ public final class BulkOperation {
 
     public synchronized Path file() {
         return file;
+    }
+
+    /**
+     * The operation on the simulator's timeline (control API): status, counts, grouping, and when it was created,
+     * started exporting and ended, in milliseconds of this machine's clock (null: not yet).
+     */
+    public synchronized Map<String, Object> timeline() {
+        Map<String, Object> timeline = new java.util.LinkedHashMap<>();
+        timeline.put("id", gid());
+        timeline.put("status", status);
+        timeline.put("groupObjects", groupObjects);
+        timeline.put("objectCount", objectCount);
+        timeline.put("rootObjectCount", rootObjectCount);
+        timeline.put("createdAt", createdAtMillis);
+        timeline.put("startedAt", startedAt == null ? null : startedAt.toEpochMilli());
+        timeline.put("endedAt", endedAt == null ? null : endedAt.toEpochMilli());
+        timeline.put("query", query);
+        return timeline;
     }
 
     /** The BulkOperation object as GraphQL returns it, with its signed download URL if it has data. */

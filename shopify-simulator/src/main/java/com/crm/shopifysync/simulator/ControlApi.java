@@ -113,6 +113,8 @@ final class ControlApi {
             shop.bulkOperationLimit(OptionalInt.empty());
             json(context.response(), 200, bulkLimit(shop));
         }));
+        router.get("/simulator/shops/:shop/bulk-operations").handler(withShop((context, shop) -> json(context.response(), 200,
+                simulator.bulkOperations(shop).stream().map(BulkOperation::timeline).toList())));
         router.post("/simulator/shops/:shop/expire-tokens").handler(withShop((context, shop) -> {
             shop.expireAccessTokens();
             context.response().setStatusCode(204).end();

@@ -236,6 +236,11 @@ public final class ShopifySimulator implements AutoCloseable {
         return options;
     }
 
+    /** A shop's bulk operations, oldest first. */
+    public List<BulkOperation> bulkOperations(SimulatedShop shop) {
+        return adminApi.operations(shop);
+    }
+
     public WebhookDeliveries webhooks() {
         return webhooks;
     }

@@ -117,6 +117,15 @@ class SimulatorBulkExportSpeedTest {
         // (the simulator's old pool) after 25 s.
         seconds.forEach((id, time) -> assertThat(time - (createdAt.get(id) - started) / 1e9).as(id)
                 .isGreaterThanOrEqualTo((customers - SLICE) / RATE).isLessThan(2 * customers / RATE));
+        // The simulator's own timeline says the same: the last to start did so before the first ended.
+        List<JsonNode> timeline = new ArrayList<>();
+        for (String shop : List.of("five-a.myshopify.com", "five-b.myshopify.com")) {
+            SimulatorHttp.json(app.get(simulator.adminUrl() + "/simulator/shops/" + shop + "/bulk-operations")).forEach(timeline::add);
+        }
+        assertThat(timeline).hasSize(10).allSatisfy(operation -> assertThat(operation.path("status").asText()).isEqualTo("COMPLETED"));
+        long lastStart = timeline.stream().mapToLong(operation -> operation.path("startedAt").asLong()).max().orElseThrow();
+        long firstEnd = timeline.stream().mapToLong(operation -> operation.path("endedAt").asLong()).min().orElseThrow();
+        assertThat(lastStart).isLessThan(firstEnd);
     }
 
     @Test
