@@ -198,6 +198,7 @@ final class ControlApi {
         summary.put("id", shop.id());
         summary.put("customers", shop.customers().size());
         summary.put("orders", shop.visibleOrders().size());
+        summary.put("lineItems", shop.visibleOrders().stream().mapToLong(order -> order.lineItems().size()).sum());
         summary.put("scopes", shop.scopes());
         summary.put("installed", shop.installed());
         summary.put("shopRedactAt", simulator.shopRedactDueAt(shop).map(Object::toString).orElse(null));

@@ -93,6 +93,12 @@ class ShopifySimulatorTest {
         assertThat(orders).isEqualTo(120);
         assertThat(finished.path("rootObjectCount").asText()).isEqualTo("120");
         assertThat(finished.path("objectCount").asText()).isEqualTo(Integer.toString(lines.size()));
+        // The control API counts the same records (a benchmark checks a sync's rows against them).
+        JsonNode summary = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(simulator.adminUrl() + "/simulator/shops")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).findParents("domain").stream()
+                .filter(node -> node.path("domain").asText().equals("sim-test.myshopify.com")).findFirst().orElseThrow();
+        assertThat(summary.path("orders").asLong()).isEqualTo(orders);
+        assertThat(summary.path("lineItems").asLong()).isEqualTo(lines.size() - orders);
         // Grouped: every line item follows its own order.
         String currentOrder = null;
         for (JsonNode line : lines) {
