@@ -49,11 +49,15 @@ public final class AdminApi {
     private final Map<Long, BulkOperation> operations = new ConcurrentHashMap<>();
     private final AtomicLong nextOperationId = new AtomicLong(4_400_000_000_000L);
 
+    /**
+     * @param exports runs each export on a thread of its own: operations of a shop, and of all shops, run at once
+     * @param rate    how fast each operation exports
+     */
     AdminApi(java.nio.file.Path dataDirectory, ExecutorService exports, Function<BulkOperation, String> downloadUrl,
-             Consumer<BulkOperation> onFinished, long operationStartDelayMillis) {
+             Consumer<BulkOperation> onFinished, long operationStartDelayMillis, ExportRate rate) {
         this.schema = AdminSchema.executable(fetchers());
         this.graphQl = schema.graphQl();
-        this.exporter = new BulkExporter(graphQl, dataDirectory);
+        this.exporter = new BulkExporter(graphQl, schema::isPossibleType, dataDirectory, rate);
         this.exports = exports;
         this.downloadUrl = downloadUrl;
         this.onFinished = onFinished;
@@ -62,6 +66,12 @@ public final class AdminApi {
 
     public Optional<BulkOperation> operation(long id) {
         return Optional.ofNullable(operations.get(id));
+    }
+
+    /** The shop's bulk operations, oldest first. */
+    public List<BulkOperation> operations(SimulatedShop shop) {
+        return operations.values().stream().filter(operation -> operation.shop() == shop)
+                .sorted(Comparator.comparingLong(BulkOperation::id)).toList();
     }
 
     /** One request of {@code shop}, already authenticated. */
@@ -172,14 +182,15 @@ public final class AdminApi {
             return map("bulkOperation", null, "userErrors", List.of(map("field", List.of("query"), "message",
                     "The simulator exports customers and orders only, not " + root, "code", "INVALID")));
         }
-        int limit = concurrentLimit(env.getGraphQlContext().get(VERSION));
+        String version = env.getGraphQlContext().get(VERSION);
+        int limit = shop.bulkOperationLimit().orElse(concurrentLimit(version));
         synchronized (operations) {
             List<BulkOperation> running = operations.values().stream()
                     .filter(operation -> operation.shop() == shop && !operation.isFinished()).toList();
             if (running.size() >= limit) {
                 return map("bulkOperation", null, "userErrors", List.of(map("field", null, "message",
                         "A bulk query operation for this app and shop is already in progress: " + running.get(0).gid() + ".",
-                        "code", limit == 1 ? "OPERATION_IN_PROGRESS" : "LIMIT_REACHED")));
+                        "code", limitErrorCode(version))));
             }
             BulkOperation operation = new BulkOperation(nextOperationId.addAndGet(1 + (long) (Math.random() * 1000)), shop,
                     query, groupObjects, shop.now());
@@ -311,6 +322,14 @@ public final class AdminApi {
         return version.compareTo("2026-01") < 0 ? 1 : 5;
     }
 
+    /**
+     * Before 2026-01 a second operation meets the one in progress (OPERATION_IN_PROGRESS); from then on the shop's
+     * operations are counted against a limit (LIMIT_REACHED), also when a shop is allowed fewer than five.
+     */
+    static String limitErrorCode(String version) {
+        return version.compareTo("2026-01") < 0 ? "OPERATION_IN_PROGRESS" : "LIMIT_REACHED";
+    }
+
     private Map<String, Object> bulkOperationById(DataFetchingEnvironment env) {
         long id = idOf(env.getArgument("id"));
         BulkOperation operation = operations.get(id);
@@ -353,6 +372,11 @@ public final class AdminApi {
                     "hasPreviousPage", from > 0, "endCursor", Integer.toString(from + nodes.size()),
                     "startCursor", Integer.toString(from + 1)));
         }
+        return sliceConnection(nodes);
+    }
+
+    /** A bulk export's slice of roots as the root connection's value: every node on one page. */
+    static Map<String, Object> sliceConnection(List<Map<String, Object>> nodes) {
         return map("edges", nodes.stream().map(node -> map("node", node)).toList(), "nodes", nodes,
                 "pageInfo", map("hasNextPage", false, "hasPreviousPage", false));
     }

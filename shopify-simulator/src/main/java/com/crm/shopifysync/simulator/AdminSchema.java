@@ -8,7 +8,12 @@ import graphql.language.ScalarTypeDefinition;
 import graphql.parser.Parser;
 import graphql.schema.Coercing;
 import graphql.schema.DataFetcher;
+import graphql.schema.GraphQLInterfaceType;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLScalarType;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLUnionType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.TypeResolver;
 import graphql.schema.idl.FieldWiringEnvironment;
@@ -59,6 +64,14 @@ public final class AdminSchema {
 
     public GraphQL graphQl() {
         return GraphQL.newGraphQL(schema).build();
+    }
+
+    /** Whether {@code objectType} implements the interface, or belongs to the union, {@code abstractType}. */
+    public boolean isPossibleType(String abstractType, String objectType) {
+        GraphQLType type = schema.getType(abstractType);
+        GraphQLObjectType object = schema.getObjectType(objectType);
+        return object != null && type instanceof GraphQLNamedType named && (type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType)
+                && schema.isPossibleType(named, object);
     }
 
     /** The validation errors of a document (empty when it is valid), or the parse error. */

@@ -1,6 +1,9 @@
 package com.crm.shopifysync.simulator;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -22,30 +25,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.logging.Logger;
 
 /**
  * Runs a bulk query the way Shopify does: the query is executed against the shop's data, a slice of root objects
  * at a time, and written as JSONL: one line per object, each nested connection's nodes on lines of their own with
  * {@code __parentId}. Grouped output puts children right after their parent; ungrouped (the default since
  * 2026-01) makes no such promise, and here children of a slice come before or after its parents, alternately.
+ * The export keeps Shopify's pace ({@link ExportRate}): a slice counts in {@code objectCount} only once the
+ * operation's rate allows it, so the operation never runs ahead of its rate and ends no sooner than objects / rate.
  */
 final class BulkExporter {
 
     static final String SLICE = "bulkSlice";
     private static final int SLICE_SIZE = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One JSON object a line, on the file's generator (flushed when the file is closed, not after every line). */
+    private static final ObjectWriter LINE = JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+    private static final Logger LOG = Logger.getLogger(BulkExporter.class.getName());
 
     private final GraphQL graphQl;
+    private final BiPredicate<String, String> possibleType;
     private final Path directory;
+    private final ExportRate rate;
 
-    BulkExporter(GraphQL graphQl, Path directory) {
+    /** @param possibleType whether an object type (second) belongs to an interface or union (first) */
+    BulkExporter(GraphQL graphQl, BiPredicate<String, String> possibleType, Path directory, ExportRate rate) {
         this.graphQl = graphQl;
+        this.possibleType = possibleType;
         this.directory = directory;
+        this.rate = rate;
     }
 
-    void run(BulkOperation operation, Faults faults) {
+    /** Exports the operation's query to a file; interrupted (the simulator closing), it stops where it is. */
+    void run(BulkOperation operation, Faults faults) throws InterruptedException {
         SimulatedShop shop = operation.shop();
         operation.running();
+        long started = System.nanoTime();
         Path file = directory.resolve(operation.id() + (faults.bulkFailure() != null ? "-partial" : "") + ".jsonl");
         try {
             if ("ACCESS_DENIED".equals(faults.bulkFailure())) {
@@ -55,30 +73,45 @@ final class BulkExporter {
             Field root = rootField(operation.query());
             var recorded = shop.recordedExport(root.getName());
             if (recorded.isPresent()) {
+                if (operation.awaitCancelUntil(started + rate.nanosFor(recorded.get().objects(), operation.groupObjects()))) {
+                    operation.canceled(shop.now());
+                    return;
+                }
                 operation.progress(recorded.get().objects(), recorded.get().rootObjects());
                 operation.completed(recorded.get().file(), Files.size(recorded.get().file()), shop.now());
                 return;
             }
             String search = argument(root, "query").orElse(null);
             boolean byUpdatedAt = argument(root, "sortKey").filter("UPDATED_AT"::equals).isPresent();
-            List<Map<String, Object>> roots = switch (root.getName()) {
-                case "customers" -> shop.searchCustomers(search, byUpdatedAt).stream().map(Shapes::graphQl).toList();
-                case "orders" -> shop.searchOrders(search, byUpdatedAt).stream().map(Shapes::graphQl).toList();
+            // Rendered a slice at a time: a shop's 300,000 orders as maps at once would take gigabytes per export.
+            List<?> roots = switch (root.getName()) {
+                case "customers" -> shop.searchCustomers(search, byUpdatedAt);
+                case "orders" -> shop.searchOrders(search, byUpdatedAt);
                 default -> throw new IllegalStateException("the simulator exports customers and orders, not " + root.getName());
             };
             long failAfter = faults.bulkFailure() == null ? Long.MAX_VALUE : (long) (roots.size() * faults.failAfterFraction());
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            SliceExecution execution = new SliceExecution(operation.query(), root.getName());
+            try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+                 JsonGenerator out = JSON.getFactory().createGenerator(stream)) {
                 int sliceNumber = 0;
+                long exported = 0;
                 for (int from = 0; from < roots.size(); from += SLICE_SIZE) {
                     if (operation.cancelRequested()) {
                         operation.canceled(shop.now());
                         return;
                     }
-                    List<Map<String, Object>> slice = roots.subList(from, Math.min(roots.size(), from + SLICE_SIZE));
-                    if (from + slice.size() > failAfter) {
-                        slice = slice.subList(0, (int) Math.max(0, failAfter - from));
+                    List<?> records = roots.subList(from, Math.min(roots.size(), from + SLICE_SIZE));
+                    if (from + records.size() > failAfter) {
+                        records = records.subList(0, (int) Math.max(0, failAfter - from));
                     }
-                    writeSlice(operation, root.getName(), slice, sliceNumber++, out);
+                    List<Map<String, Object>> slice = records.stream().map(BulkExporter::graphQl).toList();
+                    long objects = writeSlice(operation, execution, slice, sliceNumber++, out);
+                    exported += objects;
+                    if (operation.awaitCancelUntil(started + rate.nanosFor(exported, operation.groupObjects()))) {
+                        operation.canceled(shop.now());
+                        return;
+                    }
+                    operation.progress(objects, slice.size());
                     if (from + SLICE_SIZE > failAfter) {
                         break;
                     }
@@ -94,16 +127,12 @@ final class BulkExporter {
         }
     }
 
-    private void writeSlice(BulkOperation operation, String rootName, List<Map<String, Object>> slice, int sliceNumber,
-                            OutputStream out) throws IOException {
-        ExecutionResult result = graphQl.execute(ExecutionInput.newExecutionInput(operation.query())
-                .graphQLContext(Map.of(SLICE, slice)).build());
-        if (!result.getErrors().isEmpty()) {
-            throw new IllegalStateException(result.getErrors().toString());
-        }
-        Map<String, Object> data = result.getData();
+    /** Writes one slice of roots with their children; returns the objects (lines) written. */
+    private long writeSlice(BulkOperation operation, SliceExecution execution, List<Map<String, Object>> slice, int sliceNumber,
+                            JsonGenerator out) throws IOException {
+        Map<String, Object> data = execution.data(slice);
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> nodes = nodesOf((Map<String, Object>) data.get(rootName));
+        List<Map<String, Object>> nodes = nodesOf((Map<String, Object>) data.get(execution.rootName));
         List<Map<String, Object>> parents = new ArrayList<>();
         List<Map<String, Object>> children = new ArrayList<>();
         long objects = 0;
@@ -126,7 +155,60 @@ final class BulkExporter {
         for (Map<String, Object> line : second) {
             writeLine(out, line);
         }
-        operation.progress(objects, nodes.size());
+        return objects;
+    }
+
+    /**
+     * The query executed for one slice of roots after another: by {@link BulkProjection} once the first slice's
+     * projection matched graphql-java's answer byte for byte, else (a document or data the projection does not
+     * handle) by graphql-java for the rest of the export.
+     */
+    private final class SliceExecution {
+
+        private final String query;
+        private final String rootName;
+        private BulkProjection projection;
+        private boolean checked;
+
+        SliceExecution(String query, String rootName) {
+            this.query = query;
+            this.rootName = rootName;
+            try {
+                this.projection = new BulkProjection(query, possibleType);
+            } catch (BulkProjection.Unsupported e) {
+                this.projection = null;
+            }
+        }
+
+        Map<String, Object> data(List<Map<String, Object>> slice) throws IOException {
+            if (projection != null) {
+                try {
+                    Map<String, Object> projected = projection.execute(Map.of("__typename", "QueryRoot", rootName,
+                            AdminApi.sliceConnection(slice)));
+                    if (checked) {
+                        return projected;
+                    }
+                    checked = true;
+                    Map<String, Object> executed = executed(slice);
+                    if (!JSON.writeValueAsString(projected).equals(JSON.writeValueAsString(executed))) {
+                        LOG.warning("bulk query answered differently without graphql-java, which exports it: " + query);
+                        projection = null;
+                    }
+                    return executed;
+                } catch (BulkProjection.Unsupported e) {
+                    projection = null;
+                }
+            }
+            return executed(slice);
+        }
+
+        private Map<String, Object> executed(List<Map<String, Object>> slice) {
+            ExecutionResult result = graphQl.execute(ExecutionInput.newExecutionInput(query).graphQLContext(Map.of(SLICE, slice)).build());
+            if (!result.getErrors().isEmpty()) {
+                throw new IllegalStateException(result.getErrors().toString());
+            }
+            return result.getData();
+        }
     }
 
     /** The object's own line first, then its connections' nodes (recursively), each marked with its parent's id. */
@@ -164,9 +246,13 @@ final class BulkExporter {
         return nodes;
     }
 
-    private static void writeLine(OutputStream out, Map<String, Object> line) throws IOException {
-        out.write(JSON.writeValueAsBytes(line));
-        out.write('\n');
+    private static void writeLine(JsonGenerator out, Map<String, Object> line) throws IOException {
+        LINE.writeValue(out, line);
+        out.writeRaw('\n');
+    }
+
+    private static Map<String, Object> graphQl(Object record) {
+        return record instanceof StoreData.Customer customer ? Shapes.graphQl(customer) : Shapes.graphQl((StoreData.Order) record);
     }
 
     static Field rootField(String query) {

@@ -3,6 +3,7 @@ package com.crm.shopifysync.simulator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** One bulk query operation and where it stands; its status moves CREATED → RUNNING → a final status. */
 public final class BulkOperation {
@@ -20,6 +21,7 @@ public final class BulkOperation {
     private final String query;
     private final boolean groupObjects;
     private final Instant createdAt;
+    private final long createdAtMillis = System.currentTimeMillis();
     private String status = CREATED;
     private String errorCode;
     private Instant completedAt;
@@ -28,6 +30,9 @@ public final class BulkOperation {
     private Long fileSize;
     private Path file;
     private boolean partial;
+    /** When it started exporting and when it ended, by this machine's clock (the control API's timeline). */
+    private Instant startedAt;
+    private Instant endedAt;
     private boolean cancelRequested;
 
     BulkOperation(long id, SimulatedShop shop, String query, boolean groupObjects, Instant createdAt) {
@@ -67,6 +72,7 @@ public final class BulkOperation {
     }
 
     synchronized void running() {
+        startedAt = Instant.now();
         status = RUNNING;
     }
 
@@ -79,6 +85,7 @@ public final class BulkOperation {
         this.file = file;
         this.fileSize = size;
         this.completedAt = at;
+        this.endedAt = Instant.now();
         this.status = COMPLETED;
     }
 
@@ -89,6 +96,7 @@ public final class BulkOperation {
         this.partial = partialFile != null;
         this.fileSize = partialFile == null ? null : size;
         this.completedAt = at;
+        this.endedAt = Instant.now();
         this.status = FAILED;
     }
 
@@ -96,6 +104,7 @@ public final class BulkOperation {
         if (!isFinished()) {
             cancelRequested = true;
             status = CANCELING;
+            notifyAll();
         }
     }
 
@@ -103,9 +112,25 @@ public final class BulkOperation {
         return cancelRequested;
     }
 
+    /**
+     * Waits until {@code deadlineNanos} ({@link System#nanoTime()}), the export's pace; returns early, true, as soon
+     * as a cancel is requested (false when the time came).
+     */
+    synchronized boolean awaitCancelUntil(long deadlineNanos) throws InterruptedException {
+        while (!cancelRequested) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
     synchronized void canceled(Instant at) {
         status = CANCELED;
         completedAt = at;
+        endedAt = Instant.now();
     }
 
     synchronized void expired() {
@@ -116,6 +141,24 @@ public final class BulkOperation {
 
     public synchronized Path file() {
         return file;
+    }
+
+    /**
+     * The operation on the simulator's timeline (control API): status, counts, grouping, and when it was created,
+     * started exporting and ended, in milliseconds of this machine's clock (null: not yet).
+     */
+    public synchronized Map<String, Object> timeline() {
+        Map<String, Object> timeline = new java.util.LinkedHashMap<>();
+        timeline.put("id", gid());
+        timeline.put("status", status);
+        timeline.put("groupObjects", groupObjects);
+        timeline.put("objectCount", objectCount);
+        timeline.put("rootObjectCount", rootObjectCount);
+        timeline.put("createdAt", createdAtMillis);
+        timeline.put("startedAt", startedAt == null ? null : startedAt.toEpochMilli());
+        timeline.put("endedAt", endedAt == null ? null : endedAt.toEpochMilli());
+        timeline.put("query", query);
+        return timeline;
     }
 
     /** The BulkOperation object as GraphQL returns it, with its signed download URL if it has data. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -105,6 +106,15 @@ final class ControlApi {
             shop.bucket().reconfigure(2000, 100);
             context.response().setStatusCode(204).end();
         }));
+        router.post("/simulator/shops/:shop/bulk-limit").handler(withShop(this::bulkLimit));
+        router.put("/simulator/shops/:shop/bulk-limit").handler(withShop(this::bulkLimit));
+        router.get("/simulator/shops/:shop/bulk-limit").handler(withShop((context, shop) -> json(context.response(), 200, bulkLimit(shop))));
+        router.delete("/simulator/shops/:shop/bulk-limit").handler(withShop((context, shop) -> {
+            shop.bulkOperationLimit(OptionalInt.empty());
+            json(context.response(), 200, bulkLimit(shop));
+        }));
+        router.get("/simulator/shops/:shop/bulk-operations").handler(withShop((context, shop) -> json(context.response(), 200,
+                simulator.bulkOperations(shop).stream().map(BulkOperation::timeline).toList())));
         router.post("/simulator/shops/:shop/expire-tokens").handler(withShop((context, shop) -> {
             shop.expireAccessTokens();
             context.response().setStatusCode(204).end();
@@ -142,6 +152,27 @@ final class ControlApi {
                 Map.of("released", simulator.webhooks().release(Boolean.parseBoolean(context.request().getParam("reverse"))))));
     }
 
+    /**
+     * {@code {"concurrentOperations": n}}: the shop runs n bulk queries at once whatever the API version asked for
+     * (null: the version's limit again). 422 below one.
+     */
+    private void bulkLimit(RoutingContext context, SimulatedShop shop) {
+        JsonObject body = body(context);
+        if (!body.containsKey("concurrentOperations")) {
+            throw new IllegalArgumentException("concurrentOperations is required (a number, or null for the API version's limit)");
+        }
+        Integer limit = body.getInteger("concurrentOperations");
+        shop.bulkOperationLimit(limit == null ? OptionalInt.empty() : OptionalInt.of(limit));
+        json(context.response(), 200, bulkLimit(shop));
+    }
+
+    /** The shop's limit: {@code concurrentOperations} (null when the API version decides). */
+    private static Map<String, Object> bulkLimit(SimulatedShop shop) {
+        Map<String, Object> limit = new java.util.LinkedHashMap<>();
+        limit.put("concurrentOperations", shop.bulkOperationLimit().isPresent() ? shop.bulkOperationLimit().getAsInt() : null);
+        return limit;
+    }
+
     /** A shop with {@code accessToken} has the app installed (a static token); without one it waits for OAuth. */
     private void createShop(RoutingContext context) {
         JsonObject body = body(context);
@@ -167,6 +198,7 @@ final class ControlApi {
         summary.put("id", shop.id());
         summary.put("customers", shop.customers().size());
         summary.put("orders", shop.visibleOrders().size());
+        summary.put("lineItems", shop.visibleOrders().stream().mapToLong(order -> order.lineItems().size()).sum());
         summary.put("scopes", shop.scopes());
         summary.put("installed", shop.installed());
         summary.put("shopRedactAt", simulator.shopRedactDueAt(shop).map(Object::toString).orElse(null));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -26,7 +27,11 @@ import java.util.Set;
  *       seconds (default 48 hours, as Shopify);</li>
  *   <li>SIMULATOR_SECOND_SHOP, SIMULATOR_SECOND_SHOP_CUSTOMERS (500), SIMULATOR_SECOND_SHOP_ORDERS (1500): a second
  *       shop, generated without the app, that a person installs through OAuth from the CRM's integrations page at
- *       {@code http://127.0.0.1:PORT/shops/{shop}}.</li>
+ *       {@code http://127.0.0.1:PORT/shops/{shop}};</li>
+ *   <li>SIMULATOR_BULK_OBJECTS_PER_SECOND: how fast each bulk operation exports, in objects (JSONL lines) a second
+ *       (default 0: no limit); SIMULATOR_BULK_GROUPED_FACTOR: the share of that rate a grouped export gets (0.5);
+ *       SIMULATOR_BULK_CONCURRENT_OPERATIONS: the bulk queries each shop runs at once, whatever the API version
+ *       (default: the version's, one before 2026-01 and five from then on).</li>
  * </ul>
  */
 public final class Main {
@@ -38,7 +43,11 @@ public final class Main {
         Options options = new Options(Integer.parseInt(env("SIMULATOR_PORT", "8082")),
                 Optional.ofNullable(System.getenv("SIMULATOR_DATA_DIR")).map(Path::of).orElse(null),
                 System.getenv("SIMULATOR_GATEWAY_URL"), System.getenv("SHOPIFY_WEBHOOK_SECRET"),
-                env("SIMULATOR_API_VERSION", AdminSchema.VERSION), 500, 1000);
+                env("SIMULATOR_API_VERSION", AdminSchema.VERSION), 500, 1000)
+                .withExportRate(new ExportRate(Double.parseDouble(env("SIMULATOR_BULK_OBJECTS_PER_SECOND", "0")),
+                        Double.parseDouble(env("SIMULATOR_BULK_GROUPED_FACTOR", Double.toString(ExportRate.GROUPED_FACTOR)))));
+        OptionalInt bulkOperationLimit = Optional.ofNullable(System.getenv("SIMULATOR_BULK_CONCURRENT_OPERATIONS"))
+                .filter(value -> !value.isBlank()).map(value -> OptionalInt.of(Integer.parseInt(value.trim()))).orElse(OptionalInt.empty());
         String clientId = System.getenv("SIMULATOR_APP_CLIENT_ID");
         if (clientId != null && !clientId.isBlank()) {
             String clientSecret = env("SIMULATOR_APP_CLIENT_SECRET", null);
@@ -61,14 +70,18 @@ public final class Main {
                     Integer.parseInt(env("SIMULATOR_CUSTOMERS", "5000")), Integer.parseInt(env("SIMULATOR_ORDERS", "15000")), seed));
             // false: its webhooks go only where the app subscribed them through the Admin API (as the sync-service does)
             first.appLevelWebhooks(Boolean.parseBoolean(env("SIMULATOR_APP_LEVEL_WEBHOOKS", "true")));
+            first.bulkOperationLimit(bulkOperationLimit);
         }
         String secondShop = System.getenv("SIMULATOR_SECOND_SHOP");
         if (secondShop != null && !secondShop.isBlank()) {
             simulator.addShop(ShopSpec.notInstalled(secondShop, Integer.parseInt(env("SIMULATOR_SECOND_SHOP_CUSTOMERS", "500")),
-                    Integer.parseInt(env("SIMULATOR_SECOND_SHOP_ORDERS", "1500")), seed + 1));
+                    Integer.parseInt(env("SIMULATOR_SECOND_SHOP_ORDERS", "1500")), seed + 1)).bulkOperationLimit(bulkOperationLimit);
         }
         System.out.println("Shopify simulator listening on " + simulator.adminUrl() + (shop == null ? "" : " with shop " + shop)
-                + (secondShop == null ? "" : "; " + secondShop + " waits for OAuth at " + simulator.baseUrl(secondShop)));
+                + (secondShop == null ? "" : "; " + secondShop + " waits for OAuth at " + simulator.baseUrl(secondShop))
+                + (options.exportRate().limited() ? "; bulk operations export " + options.exportRate().objectsPerSecond()
+                        + " objects/s each (grouped: " + options.exportRate().objectsPerSecond(true) + ")" : "")
+                + (bulkOperationLimit.isPresent() ? "; " + bulkOperationLimit.getAsInt() + " at a time per shop" : ""));
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close));
     }
 

@@ -60,7 +60,7 @@ public final class ShopifySimulator implements AutoCloseable {
     public record Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
                           long operationStartDelayMillis, long webhookRetryDelayMillis, String clientId, String clientSecret,
                           Duration tokenLifetime, Duration refreshTokenLifetime, Set<String> appWebhookTopics,
-                          Duration shopRedactDelay) {
+                          Duration shopRedactDelay, ExportRate exportRate) {
 
         public static final Duration SHOPIFY_TOKEN_LIFETIME = Duration.ofHours(1);
         public static final Duration SHOPIFY_REFRESH_TOKEN_LIFETIME = Duration.ofDays(90);
@@ -71,13 +71,14 @@ public final class ShopifySimulator implements AutoCloseable {
             refreshTokenLifetime = refreshTokenLifetime == null ? SHOPIFY_REFRESH_TOKEN_LIFETIME : refreshTokenLifetime;
             appWebhookTopics = appWebhookTopics == null ? Set.of() : Set.copyOf(appWebhookTopics);
             shopRedactDelay = shopRedactDelay == null ? SHOPIFY_SHOP_REDACT_DELAY : shopRedactDelay;
+            exportRate = exportRate == null ? ExportRate.UNLIMITED : exportRate;
         }
 
         /** The options without a public app, with Shopify's token lifetimes. */
         public Options(int port, Path dataDirectory, String gatewayUrl, String webhookSecret, String apiVersion,
                        long operationStartDelayMillis, long webhookRetryDelayMillis) {
             this(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis, webhookRetryDelayMillis,
-                    null, null, SHOPIFY_TOKEN_LIFETIME, SHOPIFY_REFRESH_TOKEN_LIFETIME, Set.of(), SHOPIFY_SHOP_REDACT_DELAY);
+                    null, null, SHOPIFY_TOKEN_LIFETIME, SHOPIFY_REFRESH_TOKEN_LIFETIME, Set.of(), SHOPIFY_SHOP_REDACT_DELAY, ExportRate.UNLIMITED);
         }
 
         public static Options defaults() {
@@ -86,48 +87,54 @@ public final class ShopifySimulator implements AutoCloseable {
 
         public Options withPort(int port) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay, exportRate);
         }
 
         public Options withWebhooks(String gatewayUrl, String webhookSecret) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay, exportRate);
         }
 
         /** The public app merchants install through OAuth. */
         public Options withApp(String clientId, String clientSecret) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay, exportRate);
         }
 
         /** How long expiring access tokens last ({@code expires_in}). */
         public Options withTokenLifetime(Duration lifetime) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, lifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
+                    webhookRetryDelayMillis, clientId, clientSecret, lifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay, exportRate);
         }
 
         /** How long refresh tokens last ({@code refresh_token_expires_in}). */
         public Options withRefreshTokenLifetime(Duration lifetime) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, lifetime, appWebhookTopics, shopRedactDelay);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, lifetime, appWebhookTopics, shopRedactDelay, exportRate);
         }
 
         /** The first webhook retry's delay (tests shrink Shopify's 4 hours of retries). */
         public Options withWebhookRetryDelay(Duration firstRetryDelay) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    firstRetryDelay.toMillis(), clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay);
+                    firstRetryDelay.toMillis(), clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay, exportRate);
         }
 
         /** The topics the app declares in {@code shopify.app.toml} (as {@code orders/create}). */
         public Options withAppWebhookTopics(Set<String> topics) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, topics, shopRedactDelay);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, topics, shopRedactDelay, exportRate);
         }
 
         /** How long after an uninstall shop/redact is sent (tests shrink Shopify's 48 hours). */
         public Options withShopRedactDelay(Duration delay) {
             return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
-                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, delay);
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, delay, exportRate);
+        }
+
+        /** How fast each bulk operation exports (a benchmark's Shopify; tests leave it unlimited). */
+        public Options withExportRate(ExportRate rate) {
+            return new Options(port, dataDirectory, gatewayUrl, webhookSecret, apiVersion, operationStartDelayMillis,
+                    webhookRetryDelayMillis, clientId, clientSecret, tokenLifetime, refreshTokenLifetime, appWebhookTopics, shopRedactDelay, rate);
         }
     }
 
@@ -155,7 +162,12 @@ public final class ShopifySimulator implements AutoCloseable {
 
     private final Options options;
     private final Vertx vertx;
-    private final ExecutorService exports = Executors.newFixedThreadPool(2);
+    /** A thread per running export: a shop's five operations, and every shop's, run at once (each keeps its own pace). */
+    private final ExecutorService exports = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "bulk-export");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Map<String, SimulatedShop> shopsByDomain = new ConcurrentHashMap<>();
     private final Map<String, SimulatedShop> shopsByToken = new ConcurrentHashMap<>();
     private final Path dataDirectory;
@@ -188,7 +200,7 @@ public final class ShopifySimulator implements AutoCloseable {
         this.webhooks = new WebhookDeliveries(vertx, options.gatewayUrl(), options.webhookSecret(), options.apiVersion(),
                 options.webhookRetryDelayMillis());
         this.adminApi = new AdminApi(dataDirectory, exports, this::downloadUrl, this::bulkOperationFinished,
-                options.operationStartDelayMillis());
+                options.operationStartDelayMillis(), options.exportRate());
     }
 
     public ShopifySimulator start() {
@@ -222,6 +234,11 @@ public final class ShopifySimulator implements AutoCloseable {
 
     public Options options() {
         return options;
+    }
+
+    /** A shop's bulk operations, oldest first. */
+    public List<BulkOperation> bulkOperations(SimulatedShop shop) {
+        return adminApi.operations(shop);
     }
 
     public WebhookDeliveries webhooks() {

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -90,6 +91,8 @@ public final class SimulatedShop {
     private volatile Duration clockOffset = Duration.ZERO;
     private volatile String webhookApiVersion = AdminSchema.VERSION;
     private final Map<String, RecordedExport> recordedExports = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bulk queries the shop runs at once, instead of the API version's limit (0: the version's). */
+    private volatile int bulkOperationLimit;
 
     /** A JSONL file served as the result of every bulk query of one root field (benchmarks: a million rows). */
     public record RecordedExport(java.nio.file.Path file, long rootObjects, long objects) {
@@ -294,6 +297,24 @@ public final class SimulatedShop {
 
     public Optional<RecordedExport> recordedExport(String rootField) {
         return Optional.ofNullable(recordedExports.get(rootField));
+    }
+
+    /**
+     * How many bulk queries the shop runs at once whatever the API version asked for (Shopify: one before 2026-01,
+     * five from then on; fewer when other apps hold some), so that one run can compare one with five; empty restores
+     * the version's limit.
+     */
+    public void bulkOperationLimit(OptionalInt limit) {
+        if (limit.isPresent() && limit.getAsInt() < 1) {
+            throw new IllegalArgumentException("a shop runs at least one bulk operation at a time, not " + limit.getAsInt());
+        }
+        this.bulkOperationLimit = limit.orElse(0);
+    }
+
+    /** The bulk queries the shop runs at once, when set apart from the API version's limit. */
+    public OptionalInt bulkOperationLimit() {
+        int limit = bulkOperationLimit;
+        return limit == 0 ? OptionalInt.empty() : OptionalInt.of(limit);
     }
 
     /** The API version the app's webhooks are rendered in: it decides what a customer webhook carries. */
