@@ -7,5 +7,7 @@ ALTER TABLE sync_operations ADD COLUMN slice integer NOT NULL DEFAULT 0,
     -- The cursor the current bulk operation exported from: an abandoned export whose rows have children (orders' line
     -- items, which ungrouped output may put anywhere after their order) is exported again from here, not from the
     -- cursor its applied part reached, so an order whose later line items were in the lost part gets them.
-    ADD COLUMN exported_from timestamptz;
+    ADD COLUMN exported_from timestamptz,
+    -- rows_applied when the current bulk operation began: what a new export of it undoes from the run's counters.
+    ADD COLUMN rows_at_export_start bigint NOT NULL DEFAULT 0;
 ALTER TABLE sync_operations DROP CONSTRAINT sync_operations_pkey, ADD PRIMARY KEY (run_id, resource, slice);

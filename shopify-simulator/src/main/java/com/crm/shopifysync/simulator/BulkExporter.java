@@ -101,11 +101,11 @@ final class BulkExporter {
                         return;
                     }
                     List<?> records = roots.subList(from, Math.min(roots.size(), from + SLICE_SIZE));
-                    if (from + records.size() > failAfter) {
-                        records = records.subList(0, (int) Math.max(0, failAfter - from));
-                    }
+                    // The failure strikes inside this slice: its file ends at the same fraction of the slice's lines, which
+                    // in ungrouped output may leave an order in the file without some of its line items.
+                    double kept = from + records.size() > failAfter ? (double) Math.max(0, failAfter - from) / records.size() : 1;
                     List<Map<String, Object>> slice = records.stream().map(BulkExporter::graphQl).toList();
-                    long objects = writeSlice(operation, execution, slice, sliceNumber++, out);
+                    long objects = writeSlice(operation, execution, slice, sliceNumber++, kept, out);
                     exported += objects;
                     if (operation.awaitCancelUntil(started + rate.nanosFor(exported, operation.groupObjects()))) {
                         operation.canceled(shop.now());
@@ -127,9 +127,9 @@ final class BulkExporter {
         }
     }
 
-    /** Writes one slice of roots with their children; returns the objects (lines) written. */
+    /** Writes one slice of roots with their children (the first {@code kept} fraction of its lines); returns the lines written. */
     private long writeSlice(BulkOperation operation, SliceExecution execution, List<Map<String, Object>> slice, int sliceNumber,
-                            JsonGenerator out) throws IOException {
+                            double kept, JsonGenerator out) throws IOException {
         Map<String, Object> data = execution.data(slice);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = nodesOf((Map<String, Object>) data.get(execution.rootName));
@@ -147,15 +147,13 @@ final class BulkExporter {
                 children.addAll(lines.subList(1, lines.size()));
             }
         }
-        List<Map<String, Object>> first = sliceNumber % 2 == 0 ? parents : children;
-        List<Map<String, Object>> second = sliceNumber % 2 == 0 ? children : parents;
-        for (Map<String, Object> line : first) {
+        List<Map<String, Object>> lines = new ArrayList<>(sliceNumber % 2 == 0 ? parents : children);
+        lines.addAll(sliceNumber % 2 == 0 ? children : parents);
+        int written = kept >= 1 ? lines.size() : (int) (lines.size() * kept);
+        for (Map<String, Object> line : lines.subList(0, written)) {
             writeLine(out, line);
         }
-        for (Map<String, Object> line : second) {
-            writeLine(out, line);
-        }
-        return objects;
+        return kept >= 1 ? objects : written;
     }
 
     /**

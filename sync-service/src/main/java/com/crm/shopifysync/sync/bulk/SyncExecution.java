@@ -262,11 +262,14 @@ final class SyncExecution {
                         + " export (ACCESS_DENIED): check the app's access scopes", true);
             } else {
                 // FAILED (INTERNAL_SERVER_ERROR, TIMEOUT), CANCELED, EXPIRED (or completed without its file): keep what partial data there is and
-                // export the rest again from the checkpoint.
+                // export the rest again from the checkpoint. Not for a resource with children: its partial file may end
+                // between an order and some of its line items, so its export starts again where it started (and applying
+                // the part would show orders short of line items until then).
+                boolean salvage = finished.partialDataUrl() != null && !resource.hasChildren();
                 LOG.warnf("%s export of %s ended %s (%s); %s", key, run.shopDomain(), finished.status(),
                         finished.errorCode() == null ? finished.status() : finished.errorCode(),
-                        finished.partialDataUrl() == null ? "exporting again from the checkpoint" : "salvaging its partial data first");
-                if (finished.partialDataUrl() != null) {
+                        salvage ? "salvaging its partial data first" : "exporting again from the checkpoint");
+                if (salvage) {
                     apply(key, bulkOperationId, finished, finished.partialDataUrl(), 0);
                 }
                 await(() -> store.operationAbandoned(run.id(), owner, key));

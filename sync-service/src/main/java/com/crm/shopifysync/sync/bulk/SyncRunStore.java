@@ -304,7 +304,7 @@ public class SyncRunStore {
      */
     public Uni<Void> operationStarted(UUID run, String owner, SyncOperation.Key key, String bulkOperationId, OffsetDateTime createdAt) {
         return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $5, status = 'CREATED', url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0, exported_from = cursor_updated_at, "
+                        + "partial_data_url = NULL, lines_applied = 0, exported_from = cursor_updated_at, rows_at_export_start = rows_applied, "
                         + "first_export_created_at = COALESCE(first_export_created_at, $6) WHERE " + OPERATION + RUN_OWNED)
                 .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), bulkOperationId, createdAt)), run);
     }
@@ -318,13 +318,29 @@ public class SyncRunStore {
     /**
      * The operation's results are gone or failed: a replacement will export from the cursor. For a resource with children
      * that is the cursor the abandoned operation exported from: its applied part may hold an order whose later line items
-     * (anywhere after it in ungrouped output) were in the part never applied, and only a new export of that order brings them.
+     * (anywhere after it in ungrouped output) were in the part never applied, and only a new export of that order brings
+     * them. The rows it applied then count again, so they are taken off the run's counters here.
      */
     public Uni<Void> operationAbandoned(UUID run, String owner, SyncOperation.Key key) {
-        return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1, "
-                        + "cursor_updated_at = CASE WHEN $5 THEN exported_from ELSE cursor_updated_at END WHERE " + OPERATION + RUN_OWNED)
-                .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), key.resource().hasChildren())), run);
+        boolean again = key.resource().hasChildren();
+        return pool.withTransaction(connection -> connection.preparedQuery("SELECT rows_applied - rows_at_export_start AS undone "
+                        + "FROM sync_operations WHERE " + OPERATION + RUN_OWNED + " FOR UPDATE")
+                .execute(Tuple.of(run, owner, key.resource().field(), key.slice()))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw new LeaseLostException(run);
+                    }
+                    long undone = again ? rows.iterator().next().getLong("undone") : 0;
+                    return connection.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
+                                    + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1, "
+                                    + "cursor_updated_at = CASE WHEN $5 THEN exported_from ELSE cursor_updated_at END, "
+                                    + "rows_applied = rows_applied - $6 WHERE " + OPERATION + RUN_OWNED)
+                            .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), again, undone))
+                            .chain(() -> connection.preparedQuery("UPDATE sync_runs SET "
+                                            + "customers_synced = customers_synced - CASE WHEN $2 = 'customers' THEN $3 ELSE 0 END, "
+                                            + "orders_synced = orders_synced - CASE WHEN $2 = 'orders' THEN $3 ELSE 0 END WHERE id = $1")
+                                    .execute(Tuple.of(run, key.resource().field(), undone)));
+                })).replaceWithVoid();
     }
 
     public Uni<Void> operationCompleted(UUID run, String owner, SyncOperation.Key key) {

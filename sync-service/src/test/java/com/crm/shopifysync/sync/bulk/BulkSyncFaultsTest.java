@@ -76,6 +76,22 @@ class BulkSyncFaultsTest {
     }
 
     @Test
+    void anOrdersExportThatFailsBetweenAnOrderAndItsLineItemsLeavesNoOrderShortOfThem() throws Exception {
+        // Both exports fail 40% in (customers, then orders): the orders file, ungrouped, ends inside a slice written orders
+        // first, after some orders and before part of their line items. Applied, it would leave those orders short of line
+        // items for good (the next export starts after them); the orders are exported again from where the export began.
+        shop().faults(Faults.NONE.withBulkFailures("INTERNAL_SERVER_ERROR", 0.4, 2));
+        String run = syncNow(SHOP, "full");
+        assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(1)).getString("state")).isEqualTo("idle");
+        assertThat(restarts(run, "orders")).isEqualTo(1);
+        assertStoreMatches(shop());
+        assertThat(count("SELECT orders_synced FROM sync_runs WHERE id = '" + run + "'")).as("each order counted once")
+                .isEqualTo(shop().visibleOrders().size());
+        long lineItems = shop().visibleOrders().stream().mapToLong(order -> order.lineItems().size()).sum();
+        assertThat(count("SELECT count(*) FROM order_line_items WHERE shop_domain = '" + SHOP + "'")).isEqualTo(lineItems);
+    }
+
+    @Test
     void aTimeoutKeepsItsPartialDataAndTheRestIsExportedAgain() throws Exception {
         shop().faults(Faults.NONE.withBulkFailure("TIMEOUT", 0.3));
         String run = syncNow(SHOP, "full");
