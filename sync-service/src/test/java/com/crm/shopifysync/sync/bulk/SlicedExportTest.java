@@ -1,6 +1,8 @@
 package com.crm.shopifysync.sync.bulk;
 
 import static com.crm.shopifysync.sync.bulk.ShopAssertions.assertStoreMatches;
+import static com.crm.shopifysync.sync.bulk.ShopAssertions.awaitEnded;
+import static com.crm.shopifysync.sync.bulk.ShopAssertions.syncNow;
 import static com.crm.shopifysync.sync.bulk.ShopAssertions.count;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,12 +27,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A shop on API 2026-07 (five bulk operations at once) is exported concurrently: customers and orders cut into
  * created_at slices, each its own operation with its own checkpoint, in flight on Shopify at the same time; the store,
- * the live counters and the shop's cursor come out exactly as one export would leave them.
+ * the live counters and the shop's cursor come out exactly as one export would leave them; and when Shopify lets the
+ * run have one operation at a time, the slices wait their turn.
  */
 @QuarkusTest
 @TestProfile(SlicedExportTest.Sliced.class)
@@ -41,6 +48,7 @@ import org.junit.jupiter.api.Test;
         @ResourceArg(name = "customers", value = "1200"),
         @ResourceArg(name = "orders", value = "6000"),
         @ResourceArg(name = "seed", value = "14")})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlicedExportTest {
 
     static final String SHOP = "sliced-test.myshopify.com";
@@ -56,6 +64,7 @@ class SlicedExportTest {
     }
 
     @Test
+    @Order(1)
     void ordersAreExportedInConcurrentSlicesAndArriveExactly() throws Exception {
         await().atMost(Duration.ofMinutes(2)).until(() -> count("SELECT count(*) FROM sync_runs WHERE shop_domain = '" + SHOP
                 + "' AND state <> 'running'") > 0);
@@ -65,7 +74,7 @@ class SlicedExportTest {
         long lineItems = shop.visibleOrders().stream().mapToLong(order -> order.lineItems().size()).sum();
         assertThat(count("SELECT count(*) FROM order_line_items WHERE shop_domain = '" + SHOP + "'")).isEqualTo(lineItems);
 
-        List<Operation> slices = operations("orders");
+        List<Operation> slices = operations(latestRun(), "orders");
         assertThat(slices).as("6,000 orders at 1,000 a slice, five operations at once").hasSize(5);
         assertThat(slices.get(0).createdFrom()).isNull();
         assertThat(slices.get(4).createdBefore()).isNull();
@@ -83,9 +92,39 @@ class SlicedExportTest {
         assertThat(count("SELECT count(*) FROM shops WHERE shop_domain = '" + SHOP + "' AND orders_cursor = '" + latestOrder + "'"))
                 .as("the shop's cursor is the latest order of all slices").isEqualTo(1);
 
-        List<Operation> all = new ArrayList<>(operations("customers"));
+        List<Operation> all = new ArrayList<>(operations(latestRun(), "customers"));
         all.addAll(slices);
         assertThat(mostInFlightAtOnce(all)).as("Shopify had five of the run's operations in flight at once").isEqualTo(5);
+    }
+
+    @Test
+    @Order(2)
+    void aShopWhoseSlotsAreTakenGetsItsSlicesOneAtATime() throws Exception {
+        // Other apps hold four of the shop's five slots: Shopify answers "already in progress" to all but one export at a
+        // time, and each slice waits for the run's own export to end.
+        SimulatedShop shop = ShopifySimulatorTestResource.shop();
+        shop.bulkOperationLimit(OptionalInt.of(1));
+        try {
+            String run = syncNow(SHOP, "full");
+            assertThat(awaitEnded(SHOP, run, Duration.ofMinutes(2)).getString("state")).isEqualTo("idle");
+            assertStoreMatches(shop);
+            List<Operation> all = new ArrayList<>(operations(run, "customers"));
+            all.addAll(operations(run, "orders"));
+            assertThat(all).hasSize(6);
+            assertThat(mostInFlightAtOnce(all)).isEqualTo(1);
+            assertThat(count("SELECT orders_synced FROM sync_runs WHERE id = '" + run + "'")).isEqualTo(shop.visibleOrders().size());
+        } finally {
+            shop.bulkOperationLimit(OptionalInt.empty());
+        }
+    }
+
+    private static String latestRun() throws SQLException {
+        try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id FROM sync_runs WHERE shop_domain = '" + SHOP
+                     + "' ORDER BY started_at DESC LIMIT 1")) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     /** The most of these operations Shopify held created and not yet completed at one moment, by its own clock. */
@@ -105,12 +144,11 @@ class SlicedExportTest {
         return most;
     }
 
-    private static List<Operation> operations(String resource) throws SQLException {
+    private static List<Operation> operations(String run, String resource) throws SQLException {
         List<Operation> operations = new ArrayList<>();
         try (Connection connection = PostgresTestResource.connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT slice, created_from, created_before, rows_applied, bulk_operation_id "
-                     + "FROM sync_operations o JOIN sync_runs r ON r.id = o.run_id WHERE r.shop_domain = '" + SHOP
-                     + "' AND o.resource = '" + resource + "' ORDER BY slice")) {
+                     + "FROM sync_operations WHERE run_id = '" + run + "' AND resource = '" + resource + "' ORDER BY slice")) {
             while (rows.next()) {
                 operations.add(new Operation(rows.getInt(1), instant(rows.getTimestamp(2)), instant(rows.getTimestamp(3)), rows.getLong(4),
                         rows.getString(5)));
