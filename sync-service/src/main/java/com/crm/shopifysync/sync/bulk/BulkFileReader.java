@@ -31,8 +31,8 @@ import java.util.function.Function;
  * Streams a bulk JSONL file into batches: memory holds one batch (and the line items still waiting for their
  * order), whatever the file's size. Children are assembled by {@code __parentId} wherever they are: after their
  * parent in the same batch (grouped output), before it (they wait for it), or in a later batch (they join an order
- * that still holds this export's version). A batch is cut only before a root line, so grouped children never part
- * from their parent.
+ * that still holds this export's version). A batch is cut before a root line, so grouped children stay with their
+ * parent; a run of child lines twice a batch long is cut too (they join their order as late items).
  */
 final class BulkFileReader {
 
@@ -115,10 +115,15 @@ final class BulkFileReader {
             if (lineNumber <= skipLines || line.isBlank()) {
                 continue;
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ShopifyCallFailed("interrupted", new InterruptedException());
+            }
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             JsonNode node = ShopifyMapper.parse(bytes);
             boolean isChild = node.has("__parentId");
-            if (!isChild && batchSize >= batchLines) {
+            // Cut before a root; before a child too once the batch is twice its size (ungrouped output may hold long runs of
+            // line items: they join their orders as late items, and memory stays bounded).
+            if (batchSize >= batchLines && (!isChild || batchSize >= 2L * batchLines)) {
                 rootsApplied += flush(roots, children, childLines, lineNumber - 1);
                 batchSize = 0;
             }

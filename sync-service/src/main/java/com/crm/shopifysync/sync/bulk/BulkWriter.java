@@ -47,7 +47,7 @@ public class BulkWriter {
 
     private static final String CHECKPOINT = "UPDATE sync_operations SET lines_applied = ?, rows_applied = rows_applied + ?, "
             + "cursor_updated_at = GREATEST(cursor_updated_at, CAST(? AS timestamptz)) WHERE run_id = ? AND resource = ? "
-            + "AND slice = ? AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ? AND lease_owner = ? AND state = 'running')";
+            + "AND slice = ? AND bulk_operation_id = ? AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ? AND lease_owner = ? AND state = 'running')";
     private static final String PROGRESS = "UPDATE sync_runs SET phase = ?, progress_at = clock_timestamp(), "
             + "customers_synced = customers_synced + CASE WHEN ? = 'customers' THEN ? ELSE 0 END, "
             + "orders_synced = orders_synced + CASE WHEN ? = 'orders' THEN ? ELSE 0 END, "
@@ -74,9 +74,16 @@ public class BulkWriter {
     }
 
     private final AgroalDataSource dataSource;
+    /**
+     * Batches written at once on this replica, all runs and exports together: two connections of the pool stay for the
+     * rest of the service (tokens, connects), and no batch waits for a connection past the pool's acquisition timeout.
+     */
+    private final java.util.concurrent.Semaphore writing;
 
-    public BulkWriter(AgroalDataSource dataSource) {
+    public BulkWriter(AgroalDataSource dataSource,
+                      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize) {
         this.dataSource = dataSource;
+        this.writing = new java.util.concurrent.Semaphore(Math.max(1, poolSize - 2), true);
     }
 
     /** Contention (a lock or statement timeout, a deadlock) is tried again this often before the sync fails. */
@@ -108,6 +115,20 @@ public class BulkWriter {
     }
 
     private Applied applyOnce(BulkBatch batch) throws SQLException {
+        try {
+            writing.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new com.crm.shopifysync.sync.shopify.ShopifyCallFailed("interrupted", e);
+        }
+        try {
+            return applyWithConnection(batch);
+        } finally {
+            writing.release();
+        }
+    }
+
+    private Applied applyWithConnection(BulkBatch batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -207,8 +228,10 @@ public class BulkWriter {
             checkpoint.setObject(4, batch.runId());
             checkpoint.setString(5, batch.resource().field());
             checkpoint.setInt(6, batch.slice());
-            checkpoint.setObject(7, batch.runId());
-            checkpoint.setString(8, batch.owner());
+            // the operation whose file this is: a batch of an export replaced since (a leftover thread) moves nothing
+            checkpoint.setString(7, batch.bulkOperationId());
+            checkpoint.setObject(8, batch.runId());
+            checkpoint.setString(9, batch.owner());
             if (checkpoint.executeUpdate() != 1) {
                 throw new LeaseLostException(batch.runId());
             }

@@ -142,31 +142,36 @@ final class SyncExecution {
     }
 
     /**
-     * Every operation not applied yet, up to {@code concurrentExports} at once (customers first); the first to fail stops
-     * the others where they are (each batch committed with its checkpoint, or not at all) and fails the run.
+     * Every operation not applied yet, all at once when the shop's API version allows more than one (customers first):
+     * Shopify keeps at most {@code concurrentExports} of them running, the others wait for a slot ({@link ExportSlots}),
+     * and whichever export Shopify finishes first frees its slot while its file is still being applied. The first to fail
+     * stops the others where they are (each batch committed with its checkpoint, or not at all) and fails the run, once
+     * they have stopped.
      */
     private void syncAll(SyncRun current, List<SyncOperation> operations) {
-        List<SyncOperation.Key> pending = operations.stream().filter(o -> o.stage() != SyncOperation.Stage.APPLIED)
-                .map(SyncOperation::key).toList();
-        int threads = Math.min(pending.size(), concurrentExports);
-        if (threads <= 1) {
-            pending.forEach(key -> sync(current, key, () -> {
+        List<SyncOperation> pending = operations.stream().filter(o -> o.stage() != SyncOperation.Stage.APPLIED).toList();
+        if (concurrentExports <= 1 || pending.size() <= 1) {
+            pending.forEach(operation -> sync(current, operation.key(), false, () -> {
             }));
             return;
         }
-        // Shopify is asked for the exports in the plan's order (customers first), one answer before the next question.
+        // Operations running on Shopify already (a resume, a takeover) hold slots before any new export is asked for.
+        pending.stream().filter(o -> o.stage() == SyncOperation.Stage.EXPORTING).forEach(o -> slots.started());
+        // New exports are asked for in the plan's order (customers first), one answer before the next question.
+        List<SyncOperation.Key> startOrder = pending.stream().filter(o -> o.stage() == SyncOperation.Stage.TO_EXPORT)
+                .map(SyncOperation::key).toList();
         Object turns = new Object();
         int[] turn = {0};
         String name = Thread.currentThread().getName();
         AtomicInteger number = new AtomicInteger();
-        ExecutorService exports = Executors.newFixedThreadPool(threads, task -> new Thread(task, name + "-export-" + number.incrementAndGet()));
+        ExecutorService exports = Executors.newFixedThreadPool(pending.size(),
+                task -> new Thread(task, name + "-export-" + number.incrementAndGet()));
         CompletionService<Void> done = new ExecutorCompletionService<>(exports);
         try {
-            for (int i = 0; i < pending.size(); i++) {
-                SyncOperation.Key key = pending.get(i);
-                int mine = i;
+            for (SyncOperation operation : pending) {
+                int mine = startOrder.indexOf(operation.key());
                 done.submit(() -> {
-                    AtomicBoolean passed = new AtomicBoolean();
+                    AtomicBoolean passed = new AtomicBoolean(mine < 0);
                     Runnable passTurn = () -> {
                         if (passed.compareAndSet(false, true)) {
                             synchronized (turns) {
@@ -181,7 +186,7 @@ final class SyncExecution {
                                 turns.wait();
                             }
                         }
-                        sync(current, key, passTurn);
+                        sync(current, operation.key(), mine < 0, passTurn);
                     } finally {
                         passTurn.run();
                     }
@@ -200,12 +205,25 @@ final class SyncExecution {
             }
             throw new IllegalStateException(e.getCause());
         } finally {
-            exports.shutdownNow();
-            try {
-                if (!exports.awaitTermination(30, TimeUnit.SECONDS)) {
-                    LOG.warnf("exports of sync %s still stopping", run.id());
-                }
-            } catch (InterruptedException e) {
+            stop(exports);
+        }
+    }
+
+    /**
+     * Stops the exports and waits for them: none may still write once the run is released or failed (a resume by this
+     * same replica would share their lease). The caller's interrupt, if any, is kept for after the wait.
+     */
+    private void stop(ExecutorService exports) {
+        exports.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!exports.awaitTermination(2, TimeUnit.MINUTES)) {
+                LOG.warnf("exports of sync %s still stopping", run.id());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -214,14 +232,16 @@ final class SyncExecution {
     /**
      * Moves the operation through its stages until its export is applied.
      *
-     * @param started told once its first export is started (or found started already)
+     * @param counted  whether the operation, running on Shopify already, is counted in {@link #slots} by the caller
+     * @param started  told once its first export is started (or found started already)
      */
-    private void sync(SyncRun current, SyncOperation.Key key, Runnable started) {
+    private void sync(SyncRun current, SyncOperation.Key key, boolean counted, Runnable started) {
         Resource resource = key.resource();
         SyncOperation operation = await(() -> store.operation(run.id(), key));
         while (operation.stage() != SyncOperation.Stage.APPLIED) {
             Finished finished;
-            boolean inFlight = false;
+            boolean inFlight = counted;
+            counted = false;
             try {
                 if (operation.stage() == SyncOperation.Stage.TO_EXPORT) {
                     if (operation.restarts() > config.restarts()) {

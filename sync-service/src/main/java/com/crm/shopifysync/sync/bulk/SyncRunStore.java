@@ -304,7 +304,7 @@ public class SyncRunStore {
      */
     public Uni<Void> operationStarted(UUID run, String owner, SyncOperation.Key key, String bulkOperationId, OffsetDateTime createdAt) {
         return held(pool.preparedQuery("UPDATE sync_operations SET bulk_operation_id = $5, status = 'CREATED', url = NULL, "
-                        + "partial_data_url = NULL, lines_applied = 0, exported_from = cursor_updated_at, rows_at_export_start = rows_applied, "
+                        + "partial_data_url = NULL, lines_applied = 0, exported_from = cursor_updated_at, rows_at_export_start = rows_applied, export_created_at = $6, "
                         + "first_export_created_at = COALESCE(first_export_created_at, $6) WHERE " + OPERATION + RUN_OWNED)
                 .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), bulkOperationId, createdAt)), run);
     }
@@ -331,15 +331,16 @@ public class SyncRunStore {
                         throw new LeaseLostException(run);
                     }
                     long undone = again ? rows.iterator().next().getLong("undone") : 0;
-                    return connection.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, url = NULL, "
-                                    + "partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1, "
-                                    + "cursor_updated_at = CASE WHEN $5 THEN exported_from ELSE cursor_updated_at END, "
-                                    + "rows_applied = rows_applied - $6 WHERE " + OPERATION + RUN_OWNED)
-                            .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), again, undone))
-                            .chain(() -> connection.preparedQuery("UPDATE sync_runs SET "
-                                            + "customers_synced = customers_synced - CASE WHEN $2 = 'customers' THEN $3 ELSE 0 END, "
-                                            + "orders_synced = orders_synced - CASE WHEN $2 = 'orders' THEN $3 ELSE 0 END WHERE id = $1")
-                                    .execute(Tuple.of(run, key.resource().field(), undone)));
+                    // the operation's row is locked, then the run's, in a batch's order; a takeover waits for this transaction
+                    return held(connection.preparedQuery("UPDATE sync_runs SET "
+                                    + "customers_synced = customers_synced - CASE WHEN $3 = 'customers' THEN $4 ELSE 0 END, "
+                                    + "orders_synced = orders_synced - CASE WHEN $3 = 'orders' THEN $4 ELSE 0 END WHERE id = $1 AND " + OWNED)
+                                    .execute(Tuple.of(run, owner, key.resource().field(), undone)), run)
+                            .chain(() -> held(connection.preparedQuery("UPDATE sync_operations SET bulk_operation_id = NULL, status = NULL, "
+                                            + "url = NULL, partial_data_url = NULL, lines_applied = 0, restarts = restarts + 1, "
+                                            + "cursor_updated_at = CASE WHEN $5 THEN exported_from ELSE cursor_updated_at END, "
+                                            + "rows_applied = rows_applied - $6 WHERE " + OPERATION + RUN_OWNED)
+                                    .execute(Tuple.of(run, owner, key.resource().field(), key.slice(), again, undone)), run));
                 })).replaceWithVoid();
     }
 
@@ -363,8 +364,8 @@ public class SyncRunStore {
                                 + "WHERE id = $1 AND " + OWNED + " RETURNING " + SyncRun.COLUMNS).execute(Tuple.of(run, owner, summary))
                 .map(rows -> first(rows).orElseThrow(() -> new LeaseLostException(run)))
                 .call(done -> connection.preparedQuery("UPDATE shops s SET "
-                                + "customers_cursor = GREATEST(s.customers_cursor, (SELECT max(cursor_updated_at) FROM sync_operations WHERE run_id = $1 AND resource = 'customers')), "
-                                + "orders_cursor = GREATEST(s.orders_cursor, (SELECT max(cursor_updated_at) FROM sync_operations WHERE run_id = $1 AND resource = 'orders')), "
+                                + "customers_cursor = GREATEST(s.customers_cursor, " + cursorOf("customers") + "), "
+                                + "orders_cursor = GREATEST(s.orders_cursor, " + cursorOf("orders") + "), "
                                 + "sync_started_at = COALESCE(s.sync_started_at, $3), last_successful_sync_at = now(), "
                                 + "full_sync_due = s.full_sync_due AND $4 <> 'full', "
                                 + "full_sync_reason = CASE WHEN $4 = 'full' THEN NULL ELSE s.full_sync_reason END "
@@ -374,6 +375,16 @@ public class SyncRunStore {
                                 + "AND shopify_created_at < (SELECT sync_started_at FROM shops WHERE shop_domain = $1)")
                         .execute(Tuple.of(done.shopDomain())))
                 .call(done -> !done.mode().equals(SyncRun.FULL) ? Uni.createFrom().voidItem() : sweep(connection, done)));
+    }
+
+    /**
+     * Where the next incremental sync of a resource reads from: the latest {@code updated_at} applied, but no later than
+     * the earliest of its slices' exports began (Shopify's clock). A slice exported early has not seen a change made to
+     * one of its rows while a later slice ran, and only a read from before that change finds it.
+     */
+    private static String cursorOf(String resource) {
+        return "(SELECT LEAST(max(cursor_updated_at), min(export_created_at)) FROM sync_operations WHERE run_id = $1 AND resource = '"
+                + resource + "')";
     }
 
     private static final String FIRST_CUSTOMERS_EXPORT = "(SELECT min(first_export_created_at) FROM sync_operations WHERE run_id = $1 "
