@@ -34,11 +34,12 @@ import java.util.stream.Stream;
  * allowing five, each on a fresh database. The packaged simulator (its shop's limit set through its control API, the
  * API version staying the sync-service's), the packaged webhook-gateway (Shopify's bulk_operations/finish webhooks
  * reach the sync-service through it and Kafka, as deployed) and the packaged sync-service, which starts the shop's
- * initial sync by itself. The simulator first exports a month of the shop once, so that its JIT warm-up does not
- * count against the first run. Each run is timed from the sync run's start to its end, when the status says "Sync
- * complete"; its rows in PostgreSQL (customers, orders, line items) must equal the simulator's. Prints both times, the
- * ratio beside the aim (five at a time in at most 40% of the time of one at a time), and what Shopify saw: how many
- * exports, how many at once, at what rate. Exits non-zero only when a run is not exact.
+ * initial sync by itself. A warm-up sync of a small second shop comes first, unmeasured, so that starting things (the
+ * simulator's and PostgreSQL's caches, Kafka's offsets topic, the jars) does not count against the first run. Each run
+ * is timed from the sync run's start to its end, when the status says "Sync complete"; its rows in PostgreSQL
+ * (customers, orders, line items) must equal the simulator's. Prints both times, the ratio beside the aim (five at a
+ * time in at most 40% of the time of one at a time), and what Shopify saw: how many exports, how many at once, at
+ * what rate. Exits non-zero only when a run is not exact.
  *
  * <p>Usage: {@code InitialSync <sync-service quarkus-run.jar> <webhook-gateway quarkus-run.jar> <shopify-simulator.jar>
  * [customers] [orders] [objects/s per operation] [ENV=VALUE ...]} (extra settings go to the sync-service)
@@ -48,6 +49,8 @@ public final class InitialSync {
     private static final String SHOP = "initial-sync-bench.myshopify.com";
     private static final String API_TOKEN = "benchmark";
     private static final String SHOPIFY_TOKEN = "initial-sync-bench-token";
+    private static final String WARM_UP_SHOP = "initial-sync-warm-up.myshopify.com";
+    private static final String WARM_UP_TOKEN = "initial-sync-warm-up-token";
     private static final String WEBHOOK_SECRET = "initial-sync-bench-secret";
     private static final int SYNC_PORT = 18097;
     private static final int GATEWAY_PORT = 18098;
@@ -96,25 +99,25 @@ public final class InitialSync {
                 "SIMULATOR_PORT", Integer.toString(SIMULATOR_PORT), "SIMULATOR_SHOP", SHOP, "SIMULATOR_ACCESS_TOKEN", SHOPIFY_TOKEN,
                 "SIMULATOR_CUSTOMERS", Integer.toString(customers), "SIMULATOR_ORDERS", Integer.toString(orders), "SIMULATOR_SEED", "14",
                 "SIMULATOR_DATA_DIR", exports.toString(), "SIMULATOR_BULK_OBJECTS_PER_SECOND", Double.toString(rate),
-                // Shopify's webhooks of a custom app (bulk_operations/finish here) go to the gateway without a subscription,
-                // once it is configured (after the warm-up, whose webhooks nobody gets).
+                // Shopify's webhooks of a custom app (bulk_operations/finish here) go to the gateway without a subscription.
+                "SIMULATOR_GATEWAY_URL", "http://127.0.0.1:" + GATEWAY_PORT + "/webhooks/shopify", "SHOPIFY_WEBHOOK_SECRET", WEBHOOK_SECRET,
                 "SIMULATOR_APP_LEVEL_WEBHOOKS", "true"));
-        JsonNode shop = awaitShop(simulator);
+        JsonNode shop = awaitShop(simulator, SHOP);
         long lineItems = shop.path("lineItems").asLong();
         System.out.printf("Shopify simulated with %,d customers, %,d orders and %,d line items in %.1f s; each bulk operation exports "
                         + "%,.0f objects/s (%,.0f grouped); the sync-service asks for its default API version (five operations allowed "
                         + "from 2026-01): the shop's limit is set to one, then five%n", shop.path("customers").asLong(), shop.path("orders").asLong(),
                 lineItems, (System.nanoTime() - generating) / 1e9, rate, rate * ExportRate.GROUPED_FACTOR);
 
-        warmUp();
-        HttpResponse<String> webhooks = put(SIMULATOR + "/simulator/webhooks", JSON.writeValueAsString(Map.of(
-                "gatewayUrl", "http://127.0.0.1:" + GATEWAY_PORT + "/webhooks/shopify", "secret", WEBHOOK_SECRET)));
-        if (webhooks.statusCode() != 204) {
-            throw new IllegalStateException("webhooks: HTTP " + webhooks.statusCode() + " " + webhooks.body());
+        HttpResponse<String> warmUpShop = post(SIMULATOR + "/simulator/shops", JSON.writeValueAsString(Map.of("domain", WARM_UP_SHOP,
+                "accessToken", WARM_UP_TOKEN, "customers", 500, "orders", 1_500, "seed", 15)));
+        if (warmUpShop.statusCode() != 201) {
+            throw new IllegalStateException("warm-up shop: HTTP " + warmUpShop.statusCode() + " " + warmUpShop.body());
         }
+        run(syncJar, gatewayJar, awaitShop(simulator, WARM_UP_SHOP), WARM_UP_TOKEN, 0, extraEnv);
         List<Result> results = new ArrayList<>();
         for (int limit : new int[] {1, 5}) {
-            results.add(run(syncJar, gatewayJar, limit, shop, extraEnv));
+            results.add(run(syncJar, gatewayJar, shop, SHOPIFY_TOKEN, limit, extraEnv));
         }
 
         System.out.printf("%n== initial sync of %,d customers and %,d orders (%,d line items), Shopify exporting %,.0f objects/s per operation%n",
@@ -131,17 +134,27 @@ public final class InitialSync {
         System.exit(exact ? 0 : 1); // the HTTP client's threads would keep the JVM alive; the hook stops what was started
     }
 
-    /** One initial sync, Shopify allowing {@code limit} bulk operations at once, on a fresh database and topics. */
-    private static Result run(String syncJar, String gatewayJar, int limit, JsonNode shop, Map<String, String> extraEnv) throws Exception {
+    /**
+     * One initial sync of {@code shop} (its summary), Shopify allowing {@code limit} bulk operations at once (0: the API
+     * version's limit, for the warm-up), on a fresh database and topics.
+     */
+    private static Result run(String syncJar, String gatewayJar, JsonNode shop, String token, int limit, Map<String, String> extraEnv)
+            throws Exception {
+        String domain = shop.path("domain").asText();
         String run = "initsync" + Long.toString(System.currentTimeMillis(), 36);
         String database = "bench_" + run;
         KafkaBroker broker = BenchEnvironment.topics(run + ".");
         BenchEnvironment.admin("CREATE DATABASE " + database);
-        HttpResponse<String> limited = post(SIMULATOR + "/simulator/shops/" + SHOP + "/bulk-limit", "{\"concurrentOperations\":" + limit + "}");
-        if (limited.statusCode() != 200) {
-            throw new IllegalStateException("bulk-limit: HTTP " + limited.statusCode() + " " + limited.body());
+        if (limit > 0) {
+            HttpResponse<String> limited = post(SIMULATOR + "/simulator/shops/" + domain + "/bulk-limit", "{\"concurrentOperations\":" + limit + "}");
+            if (limited.statusCode() != 200) {
+                throw new IllegalStateException("bulk-limit: HTTP " + limited.statusCode() + " " + limited.body());
+            }
+            System.out.printf("%n== Shopify allowing %d bulk operation%s at a time (database %s)%n", limit, limit == 1 ? "" : "s", database);
+        } else {
+            System.out.printf("%n== warm-up: the initial sync of %s, %,d customers and %,d orders, unmeasured (database %s)%n", domain,
+                    shop.path("customers").asLong(), shop.path("orders").asLong(), database);
         }
-        System.out.printf("%n== Shopify allowing %d bulk operation%s at a time (database %s)%n", limit, limit == 1 ? "" : "s", database);
         Process gateway = null;
         Process sync = null;
         try {
@@ -151,15 +164,15 @@ public final class InitialSync {
             awaitReady(gateway, "http://127.0.0.1:" + GATEWAY_PORT + "/q/health/ready");
             Map<String, String> env = env("DB_NAME", database, "TOPICS_PREFIX", run + ".", "SYNC_API_TOKENS", API_TOKEN,
                     "QUARKUS_HTTP_PORT", Integer.toString(SYNC_PORT), "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                    "SHOPIFY_SHOPS_0__DOMAIN", SHOP, "SHOPIFY_SHOPS_0__ADMIN_URL", SIMULATOR, "SHOPIFY_SHOPS_0__ACCESS_TOKEN", SHOPIFY_TOKEN);
+                    "SHOPIFY_SHOPS_0__DOMAIN", domain, "SHOPIFY_SHOPS_0__ADMIN_URL", SIMULATOR, "SHOPIFY_SHOPS_0__ACCESS_TOKEN", token);
             env.putAll(extraEnv);
             long launched = System.currentTimeMillis();
             sync = start("sync-service-" + limit, new ProcessBuilder("java", "-Xmx512m", "-jar", syncJar), env);
-            JsonNode status = awaitComplete(sync);
+            awaitComplete(sync, domain);
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SYNC_PORT + "/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             long finishWebhooks = (long) PrometheusText.sum(metrics, "sync_webhook_events_total{", "topic=\"bulk_operations/finish\"");
-            return result(limit, database, shop, status, launched, finishWebhooks);
+            return result(limit, database, shop, launched, finishWebhooks);
         } finally {
             stop(sync);
             stop(gateway);
@@ -167,8 +180,8 @@ public final class InitialSync {
         }
     }
 
-    /** Polls the sync status API (as the UI does) until the initial sync has ended; its last status. */
-    private static JsonNode awaitComplete(Process sync) throws Exception {
+    /** Polls the sync status API (as the UI does) until the initial sync has ended ("Sync complete", or an error); its last status. */
+    private static JsonNode awaitComplete(Process sync, String domain) throws Exception {
         long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
         String lastProgress = "";
         long lastPrinted = 0;
@@ -177,7 +190,7 @@ public final class InitialSync {
                 throw new IllegalStateException("the sync-service ended (exit " + sync.exitValue() + "); see " + log(sync));
             }
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SYNC_PORT + "/api/shops/" + SHOP + "/sync"))
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SYNC_PORT + "/api/shops/" + domain + "/sync"))
                         .header("Authorization", "Bearer " + API_TOKEN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     JsonNode status = JSON.readTree(response.body());
@@ -211,8 +224,8 @@ public final class InitialSync {
     }
 
     /** The run's times from PostgreSQL, its rows against Shopify's, and what the simulator's timeline says of the exports. */
-    private static Result result(int limit, String database, JsonNode shop, JsonNode status, long launched, long finishWebhooks)
-            throws Exception {
+    private static Result result(int limit, String database, JsonNode shop, long launched, long finishWebhooks) throws Exception {
+        String domain = shop.path("domain").asText();
         try (Connection connection = BenchEnvironment.connect(database)) {
             double seconds;
             double fromConnect;
@@ -224,10 +237,10 @@ public final class InitialSync {
                     + "extract(epoch FROM r.finished_at - r.started_at), extract(epoch FROM r.finished_at - s.added_at), "
                     + "(extract(epoch FROM r.started_at) * 1000)::bigint, r.id::text FROM sync_runs r JOIN shops s USING (shop_domain) "
                     + "WHERE r.shop_domain = ? AND r.mode = 'initial' ORDER BY r.started_at LIMIT 1")) {
-                statement.setString(1, SHOP);
+                statement.setString(1, domain);
                 try (ResultSet row = statement.executeQuery()) {
                     if (!row.next()) {
-                        throw new IllegalStateException("no initial sync run; status " + status);
+                        throw new IllegalStateException("no initial sync run of " + domain);
                     }
                     state = row.getString(1);
                     summary = state.equals("succeeded") ? row.getString(2) : "failed: " + row.getString(3);
@@ -237,16 +250,16 @@ public final class InitialSync {
                     runId = row.getString(7);
                 }
             }
-            long customers = count(connection, "SELECT count(*) FROM customers WHERE shop_domain = ? AND deleted_at IS NULL");
-            long orders = count(connection, "SELECT count(*) FROM orders WHERE shop_domain = ? AND deleted_at IS NULL");
-            long lineItems = count(connection, "SELECT count(*) FROM order_line_items WHERE shop_domain = ?");
+            long customers = count(connection, domain, "SELECT count(*) FROM customers WHERE shop_domain = ? AND deleted_at IS NULL");
+            long orders = count(connection, domain, "SELECT count(*) FROM orders WHERE shop_domain = ? AND deleted_at IS NULL");
+            long lineItems = count(connection, domain, "SELECT count(*) FROM order_line_items WHERE shop_domain = ?");
             boolean exact = state.equals("succeeded") && customers == shop.path("customers").asLong() && orders == shop.path("orders").asLong()
                     && lineItems == shop.path("lineItems").asLong();
             String rows = String.format("%s; rows %,d customers, %,d orders, %,d line items (Shopify: %,d, %,d, %,d); receipt: %s",
                     summary, customers, orders, lineItems, shop.path("customers").asLong(), shop.path("orders").asLong(),
                     shop.path("lineItems").asLong(), receipt(connection, runId));
             System.out.printf("  %.1f s, %s%n", seconds, exact ? "exact" : "NOT EXACT");
-            return new Result(limit, seconds, fromConnect, exact, rows, exports(launched, runStart)
+            return new Result(limit, seconds, fromConnect, exact, rows, exports(domain, launched, runStart)
                     + String.format("; bulk_operations/finish webhook events consumed by the sync-service: %d", finishWebhooks));
         }
     }
@@ -270,9 +283,9 @@ public final class InitialSync {
         return "not written within 30 s";
     }
 
-    private static long count(Connection connection, String sql) throws Exception {
+    private static long count(Connection connection, String domain, String sql) throws Exception {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, SHOP);
+            statement.setString(1, domain);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getLong(1);
@@ -285,9 +298,9 @@ public final class InitialSync {
      * sync-service was launched: how many, of what, how many at once at most, when they ran (seconds from the sync
      * run's start) and at what rate each exported while running.
      */
-    private static String exports(long launched, long runStart) throws Exception {
+    private static String exports(String domain, long launched, long runStart) throws Exception {
         List<JsonNode> operations = new ArrayList<>();
-        JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/simulator/shops/" + SHOP + "/bulk-operations")).build(),
+        JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/simulator/shops/" + domain + "/bulk-operations")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).forEach(operation -> {
                     if (operation.path("createdAt").asLong() >= launched && !operation.path("startedAt").isNull()) {
                         operations.add(operation);
@@ -321,61 +334,6 @@ public final class InitialSync {
         long last = edges.get(edges.size() - 1)[0];
         return String.format("Shopify: %d bulk operations, at most %d at once, exporting from %+.1f s to %+.1f s of the run, %,d objects: %s",
                 operations.size(), most, (first - runStart) / 1000.0, (last - runStart) / 1000.0, objects, String.join("; ", each));
-    }
-
-    /**
-     * Runs the code Shopify's exports run (rendering, selections, JSON) for a while before the first sync, so that the
-     * simulator's warm-up does not count against the first run: a customers and an orders export of the last 30 days,
-     * selecting what the sync's exports select.
-     */
-    private static void warmUp() throws Exception {
-        long started = System.nanoTime();
-        String since = java.time.Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        List<String> ids = new ArrayList<>();
-        for (String query : List.of(
-                "{ customers(query: \"created_at:>='" + since + "'\", sortKey: UPDATED_AT) { edges { node { id email firstName lastName "
-                        + "phone state note verifiedEmail taxExempt defaultAddress { id firstName lastName company address1 address2 city "
-                        + "province provinceCode country countryCodeV2 zip phone } createdAt updatedAt tags defaultEmailAddress { "
-                        + "emailAddress marketingState marketingOptInLevel marketingUpdatedAt } defaultPhoneNumber { phoneNumber "
-                        + "marketingState } numberOfOrders amountSpent { amount currencyCode } } } } }",
-                "{ orders(query: \"created_at:>='" + since + "'\", sortKey: UPDATED_AT) { edges { node { id name number email "
-                        + "customer { id } displayFinancialStatus displayFulfillmentStatus currencyCode totalPriceSet { shopMoney { amount "
-                        + "currencyCode } } subtotalPriceSet { shopMoney { amount currencyCode } } totalTaxSet { shopMoney { amount "
-                        + "currencyCode } } totalDiscountsSet { shopMoney { amount currencyCode } } tags cancelReason createdAt updatedAt "
-                        + "processedAt cancelledAt closedAt lineItems { edges { node { id name variantTitle sku vendor quantity "
-                        + "product { id } variant { id } originalUnitPriceSet { shopMoney { amount } } totalDiscountSet { shopMoney { "
-                        + "amount } } } } } } } } }")) {
-            JsonNode created = adminApi("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }",
-                    Map.of("q", query)).at("/data/bulkOperationRunQuery");
-            if (!created.path("userErrors").isEmpty()) {
-                throw new IllegalStateException("warm-up export refused: " + created);
-            }
-            ids.add(created.at("/bulkOperation/id").asText());
-        }
-        long objects = 0;
-        for (String id : ids) {
-            while (true) {
-                JsonNode operation = adminApi("query($id: ID!) { node(id: $id) { ... on BulkOperation { status objectCount } } }",
-                        Map.of("id", id)).at("/data/node");
-                if (!List.of("CREATED", "RUNNING").contains(operation.path("status").asText())) {
-                    objects += operation.path("objectCount").asLong();
-                    break;
-                }
-                Thread.sleep(250); // benchmark polling of a warm-up export
-            }
-        }
-        System.out.printf("simulator warmed up: %,d objects exported in %.1f s%n", objects, (System.nanoTime() - started) / 1e9);
-    }
-
-    private static JsonNode adminApi(String query, Map<String, Object> variables) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/admin/api/2026-07/graphql.json"))
-                .header("Content-Type", "application/json").header("X-Shopify-Access-Token", SHOPIFY_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("Admin API: HTTP " + response.statusCode() + " " + response.body());
-        }
-        return JSON.readTree(response.body());
     }
 
     private static Map<String, String> env(String... namesAndValues) {
@@ -412,24 +370,19 @@ public final class InitialSync {
         }
     }
 
-    private static HttpResponse<String> put(String url, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static HttpResponse<String> post(String url, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The simulator lists the shop once its store is generated: the shop's summary. */
-    private static JsonNode awaitShop(Process simulator) throws Exception {
+    private static JsonNode awaitShop(Process simulator, String domain) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < deadline && simulator.isAlive()) {
             try {
                 for (JsonNode shop : JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/simulator/shops")).build(),
                         HttpResponse.BodyHandlers.ofString()).body())) {
-                    if (shop.path("domain").asText().equals(SHOP)) {
+                    if (shop.path("domain").asText().equals(domain)) {
                         return shop;
                     }
                 }
@@ -438,7 +391,7 @@ public final class InitialSync {
             }
             Thread.sleep(500); // benchmark polling of a starting process
         }
-        throw new IllegalStateException("the simulator did not list " + SHOP + "; see target/initial-sync-simulator.log");
+        throw new IllegalStateException("the simulator did not list " + domain + "; see target/initial-sync-simulator.log");
     }
 
     private static void awaitReady(Process process, String url) throws Exception {
