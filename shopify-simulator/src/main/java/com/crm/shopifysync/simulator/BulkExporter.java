@@ -93,6 +93,7 @@ final class BulkExporter {
             SliceExecution execution = new SliceExecution(operation.query(), root.getName());
             try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
                  JsonGenerator out = JSON.getFactory().createGenerator(stream)) {
+                out.setRootValueSeparator(null); // lines end in a newline and nothing else starts one (Jackson puts a space)
                 int sliceNumber = 0;
                 long exported = 0;
                 for (int from = 0; from < roots.size(); from += SLICE_SIZE) {

@@ -202,6 +202,9 @@ class ShopifySimulatorTest {
     private static List<JsonNode> download(String url) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
+        // JSONL as Shopify writes it: one object a line, each line ending in a newline, nothing around it.
+        assertThat(response.body()).endsWith("}\n");
+        assertThat(response.body().split("\n")).allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
         List<JsonNode> lines = new ArrayList<>();
         for (String line : response.body().split("\n")) {
             if (!line.isBlank()) {
