@@ -3,9 +3,10 @@
 # The broker's classpath is resolved by Maven from Maven Central (deploy/local/kafka/pom.xml);
 # its data and logs live in a folder this script owns (KAFKA_DATA_DIR).
 #
-#   deploy/local/kafka.sh start | stop | status | reset | topics
+#   deploy/local/kafka.sh start | stop | status | reset | topics | classpath
 #
-# "topics" creates the project's topics (see README, "Kafka topics") if they do not exist yet.
+# "topics" creates the project's topics (see README, "Kafka topics") if they do not exist yet; "classpath" prints the
+# broker's classpath (Kafka's tools included: benchmarks/gateway.sh runs its producer perf test from it).
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #              KAFKA_DATA_DIR (deploy/local/.data/kafka-$KAFKA_PORT), KAFKA_HEAP (512m).
@@ -134,5 +135,6 @@ case "${1:-}" in
   status) if pid="$(running_pid)"; then echo "running (pid $pid) on 127.0.0.1:$port"; else echo "stopped"; exit 1; fi ;;
   reset) stop; rm -rf "$data_dir"; echo "data removed: $data_dir" ;;
   topics) create_topics ;;
-  *) echo "usage: $0 start|stop|status|reset|topics" >&2; exit 2 ;;
+  classpath) resolve_classpath ;;
+  *) echo "usage: $0 start|stop|status|reset|topics|classpath" >&2; exit 2 ;;
 esac
