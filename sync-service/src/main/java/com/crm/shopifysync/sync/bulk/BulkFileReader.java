@@ -61,7 +61,11 @@ final class BulkFileReader {
     private record Child(long line, ShopifyOrder.LineItem item) {
     }
 
-    private record Root(long line, JsonNode node, ShopifyPayload payload, List<JsonNode> children) {
+    /**
+     * A root line: a customer is mapped as soon as it is read (it has no children), so a batch holds its values rather
+     * than its JSON tree; an order keeps its tree until the batch's line items have joined it.
+     */
+    private record Root(long line, ShopifyCustomer customer, JsonNode node, ShopifyPayload payload, List<JsonNode> children) {
     }
 
     /**
@@ -133,7 +137,9 @@ final class BulkFileReader {
             } else {
                 long id = ResourceIds.fromGid(node.path("id").asText())
                         .orElseThrow(() -> new ShopifyCallFailed("bulk line without a GID: " + node.path("id"), true));
-                roots.put(id, new Root(lineNumber, node, ShopifyPayload.of(line, bytes), new ArrayList<>()));
+                ShopifyPayload payload = ShopifyPayload.of(line, bytes);
+                roots.put(id, resource == Resource.CUSTOMERS ? new Root(lineNumber, ShopifyMapper.customer(node, payload), null, null, new ArrayList<>())
+                        : new Root(lineNumber, null, node, payload, new ArrayList<>()));
             }
             batchSize++;
         }
@@ -169,7 +175,7 @@ final class BulkFileReader {
             rootLines.put(entry.getKey(), root.line());
             Instant updatedAt;
             if (resource == Resource.CUSTOMERS) {
-                ShopifyCustomer customer = ShopifyMapper.customer(root.node(), root.payload());
+                ShopifyCustomer customer = root.customer();
                 rows.add(CustomerRepository.row(shopDomain, customer, observedAt, Optional.empty()));
                 updatedAt = customer.updatedAt() == null ? null : customer.updatedAt().toInstant();
                 if (recordSeen) {

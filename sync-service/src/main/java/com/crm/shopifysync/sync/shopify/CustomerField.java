@@ -93,6 +93,9 @@ public enum CustomerField {
     private final Reader reader;
     private final String restPath;
     private final List<String> graphqlSelections;
+    /** Derived once: every customer payload, webhook or bulk line, asks for them (per field, per row). */
+    private final List<String> topLevelKeys;
+    private final String[] paths;
 
     /**
      * @param graphqlSelections where GraphQL output has it: a path ({@code amountSpent.currencyCode}), or a field with
@@ -106,6 +109,8 @@ public enum CustomerField {
         this.reader = reader;
         this.restPath = restPath;
         this.graphqlSelections = List.of(graphqlSelections);
+        this.topLevelKeys = Stream.concat(Stream.of(restPath), this.graphqlSelections.stream()).map(CustomerField::topLevelKey).distinct().toList();
+        this.paths = Stream.concat(Stream.of(restPath), this.graphqlSelections.stream().map(CustomerField::path)).toArray(String[]::new);
     }
 
     public String column() {
@@ -122,12 +127,17 @@ public enum CustomerField {
 
     /** The top-level keys whose presence in a payload says that the payload carries this field. */
     public List<String> topLevelKeys() {
-        return Stream.concat(Stream.of(restPath), graphqlSelections.stream()).map(CustomerField::topLevelKey).distinct().toList();
+        return topLevelKeys;
     }
 
     /** Whether the payload carries the field at all (an absent field is not a null). */
     boolean isIn(JsonNode payload) {
-        return topLevelKeys().stream().anyMatch(payload::has);
+        for (String key : topLevelKeys) {
+            if (payload.has(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the field tells, alone, that its group was carried (REST's customer currency does not). */
@@ -136,12 +146,8 @@ public enum CustomerField {
     }
 
     Object read(JsonNode payload) {
-        return reader.read.apply(payload, paths());
-    }
-
-    /** The paths to read, REST's first: a sub-selection reads as its field. */
-    private String[] paths() {
-        return Stream.concat(Stream.of(restPath), graphqlSelections.stream().map(CustomerField::path)).toArray(String[]::new);
+        // the paths to read, REST's first: a sub-selection reads as its field
+        return reader.read.apply(payload, paths);
     }
 
     /** The bulk export's selection of every customer field, merged into one GraphQL selection set. */

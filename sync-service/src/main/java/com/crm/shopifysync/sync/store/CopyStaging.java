@@ -62,16 +62,16 @@ public final class CopyStaging {
         // collector handles badly (humongous objects).
         try (Writer csv = new BufferedWriter(new OutputStreamWriter(
                 new PGCopyOutputStream(connection.unwrap(PGConnection.class), copy, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
-            StringBuilder line = new StringBuilder(4096);
+            CsvFields fields = new CsvFields(csv);
             for (RowsDocument.Row row : rows) {
-                line.setLength(0);
-                line.append(row.shopDomain()).append(',').append(row.shopifyId());
+                csv.write(row.shopDomain());
+                csv.write(',');
+                csv.write(Long.toString(row.shopifyId()));
                 for (Column column : columns) {
-                    line.append(',');
-                    append(line, row.values().get(column.name()));
+                    csv.write(',');
+                    fields.write(row.values().get(column.name()));
                 }
-                line.append('\n');
-                csv.append(line);
+                csv.write('\n');
             }
         } catch (IOException e) {
             // pgjdbc reports PostgreSQL's refusal of a row as an IOException around the SQLException: that one is the reason
@@ -84,34 +84,58 @@ public final class CopyStaging {
         }
     }
 
-    /** CSV as COPY reads it: an unquoted empty field is NULL; every value is quoted, arrays as array literals. */
-    private static void append(StringBuilder csv, Object value) {
-        if (value == null) {
-            return;
+    /**
+     * CSV fields as COPY reads them: an unquoted empty field is NULL; every value is quoted, arrays as array literals.
+     * Written straight into the stream (a payload is most of a row's bytes), and a timestamp shared by the rows of a
+     * batch (when the export observed them) is rendered once.
+     */
+    private static final class CsvFields {
+
+        private final Writer csv;
+        private Object lastTimestamp;
+        private String lastTimestampText;
+
+        CsvFields(Writer csv) {
+            this.csv = csv;
         }
-        String text;
-        if (value instanceof List<?> list) {
-            StringBuilder array = new StringBuilder("{");
-            for (Object element : list) {
-                if (array.length() > 1) {
-                    array.append(',');
+
+        void write(Object value) throws IOException {
+            if (value == null) {
+                return;
+            }
+            String text;
+            if (value instanceof String string) {
+                text = string;
+            } else if (value instanceof OffsetDateTime) {
+                if (value != lastTimestamp) {
+                    lastTimestamp = value;
+                    lastTimestampText = value.toString();
                 }
-                array.append('"').append(String.valueOf(element).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                text = lastTimestampText;
+            } else if (value instanceof List<?> list) {
+                StringBuilder array = new StringBuilder("{");
+                for (Object element : list) {
+                    if (array.length() > 1) {
+                        array.append(',');
+                    }
+                    array.append('"').append(String.valueOf(element).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                }
+                text = array.append('}').toString();
+            } else if (value instanceof BigDecimal || value instanceof Number || value instanceof Boolean) {
+                text = value.toString();
+            } else {
+                throw new IllegalArgumentException("no CSV form for " + value.getClass().getName());
             }
-            text = array.append('}').toString();
-        } else if (value instanceof OffsetDateTime || value instanceof BigDecimal || value instanceof Number || value instanceof Boolean) {
-            text = value.toString();
-        } else {
-            text = (String) value;
-        }
-        csv.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                csv.append('"');
+            csv.write('"');
+            // a quote is doubled; the text between quotes is written whole
+            int from = 0;
+            for (int quote = text.indexOf('"'); quote >= 0; quote = text.indexOf('"', from)) {
+                csv.write(text, from, quote + 1 - from);
+                csv.write('"');
+                from = quote + 1;
             }
-            csv.append(c);
+            csv.write(text, from, text.length() - from);
+            csv.write('"');
         }
-        csv.append('"');
     }
 }
