@@ -201,8 +201,8 @@ public final class BulkImport {
             if (status.endsWith("done")) {
                 double seconds = (now - downloadStarted) / 1e9;
                 System.out.printf("sync-service (-Xmx%s): %,d rows in %.1f s: %,.0f rows/s; peak heap used %.0f MB, "
-                        + "largest heap left after a collection %.0f MB%n", HEAP, rows, seconds, rows / seconds, peakHeap / 1024 / 1024,
-                        peakLive / 1024 / 1024);
+                        + "old generation after its largest major or concurrent collection %s%n", HEAP, rows, seconds, rows / seconds,
+                        peakHeap / 1024 / 1024, peakLive == 0 ? "n/a (none ran)" : String.format("%.0f MB", peakLive / 1024 / 1024));
                 return rows / seconds;
             }
             Thread.sleep(250); // benchmark sampling interval, not synchronisation of a test
