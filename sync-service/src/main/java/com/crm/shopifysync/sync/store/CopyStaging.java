@@ -86,14 +86,15 @@ public final class CopyStaging {
 
     /**
      * CSV fields as COPY reads them: an unquoted empty field is NULL; every value is quoted, arrays as array literals.
-     * Written straight into the stream (a payload is most of a row's bytes), and a timestamp shared by the rows of a
-     * batch (when the export observed them) is rendered once.
+     * Written straight into the stream, a field at a time (a payload is most of a row's bytes), and a timestamp shared by
+     * the rows of a batch (when the export observed them) is rendered once.
      */
-    private static final class CsvFields {
+    static final class CsvFields {
 
         private final Writer csv;
         private Object lastTimestamp;
         private String lastTimestampText;
+        private final char[] field = new char[1 << 14];
 
         CsvFields(Writer csv) {
             this.csv = csv;
@@ -126,8 +127,28 @@ public final class CopyStaging {
             } else {
                 throw new IllegalArgumentException("no CSV form for " + value.getClass().getName());
             }
+            // quoted, a quote doubled, into a reused buffer: one write per field (a payload holds hundreds of quotes)
+            int length = text.length();
+            if (2 * length + 2 > field.length) {
+                writeLong(text);
+                return;
+            }
+            int end = 0;
+            field[end++] = '"';
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(i);
+                if (c == '"') {
+                    field[end++] = '"';
+                }
+                field[end++] = c;
+            }
+            field[end++] = '"';
+            csv.write(field, 0, end);
+        }
+
+        /** A field larger than the buffer: written between its quotes, so no copy of it is made. */
+        private void writeLong(String text) throws IOException {
             csv.write('"');
-            // a quote is doubled; the text between quotes is written whole
             int from = 0;
             for (int quote = text.indexOf('"'); quote >= 0; quote = text.indexOf('"', from)) {
                 csv.write(text, from, quote + 1 - from);

@@ -1,0 +1,53 @@
+package com.crm.shopifysync.sync.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The CSV COPY reads: what each kind of value becomes, short or longer than the field buffer. */
+class CsvFieldsTest {
+
+    private static String csv(Object... values) throws IOException {
+        StringWriter out = new StringWriter();
+        CopyStaging.CsvFields fields = new CopyStaging.CsvFields(out);
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            fields.write(values[i]);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void nullIsAnUnquotedEmptyFieldAndAnEmptyStringAQuotedOne() throws IOException {
+        assertThat(csv(null, "", null)).isEqualTo(",\"\",");
+    }
+
+    @Test
+    void quotesAreDoubledAndEverythingElseKeptAsItIs() throws IOException {
+        assertThat(csv("{\"a\":\"b,c\"}", "\"", "back\\slash", "line\nbreak", "émoji 😀"))
+                .isEqualTo("\"{\"\"a\"\":\"\"b,c\"\"}\",\"\"\"\",\"back\\slash\",\"line\nbreak\",\"émoji 😀\"");
+    }
+
+    @Test
+    void aFieldLongerThanTheBufferIsQuotedTheSameWay() throws IOException {
+        String payload = "{\"note\":\"" + "x\"y".repeat(20_000) + "\"}";
+        String expected = "\"" + payload.replace("\"", "\"\"") + "\"";
+        assertThat(csv(payload)).isEqualTo(expected);
+        assertThat(csv("short", payload, "short")).isEqualTo("\"short\"," + expected + ",\"short\"");
+    }
+
+    @Test
+    void scalarsTimestampsAndArrays() throws IOException {
+        OffsetDateTime at = OffsetDateTime.parse("2024-03-05T10:11:12.5-05:00");
+        assertThat(csv(42L, 7, new BigDecimal("19.90"), true, at, at, List.of("vip", "a\"b", "c\\d")))
+                .isEqualTo("\"42\",\"7\",\"19.90\",\"true\",\"2024-03-05T10:11:12.500-05:00\",\"2024-03-05T10:11:12.500-05:00\","
+                        + "\"{\"\"vip\"\",\"\"a\\\"\"b\"\",\"\"c\\\\d\"\"}\"");
+    }
+}
