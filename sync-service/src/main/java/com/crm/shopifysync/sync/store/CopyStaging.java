@@ -6,7 +6,6 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -122,7 +121,7 @@ public final class CopyStaging {
                     array.append('"').append(String.valueOf(element).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
                 }
                 text = array.append('}').toString();
-            } else if (value instanceof BigDecimal || value instanceof Number || value instanceof Boolean) {
+            } else if (value instanceof Number || value instanceof Boolean) {
                 text = value.toString();
             } else {
                 throw new IllegalArgumentException("no CSV form for " + value.getClass().getName());
