@@ -3,16 +3,12 @@ package com.crm.shopifysync.bench;
 import com.crm.shopifysync.testing.KafkaBroker;
 import com.crm.shopifysync.testing.PrometheusText;
 import com.crm.shopifysync.testing.StatusSocketClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,8 +20,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 /**
@@ -44,8 +43,8 @@ public final class StatusFanOut {
     private static final int PORT = 18095;
     private static final String BASE = "http://127.0.0.1:" + PORT;
     private static final int SIMULATOR_PORT = 18096;
-    private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    private static final WebSocketClient SOCKETS = VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(5_000));
+    /** All clients' messages are handled on one thread, so that 1,000 of them cost the shared machine little. */
+    private static final HttpClient SOCKETS = HttpClient.newBuilder().executor(Executors.newSingleThreadExecutor()).build();
 
     public static void main(String[] args) throws Exception {
         String jar = args[0];
@@ -72,6 +71,7 @@ public final class StatusFanOut {
             List<Double> watched = new ArrayList<>();
             List<Double> aloneCpu = new ArrayList<>();
             List<Double> watchedCpu = new ArrayList<>();
+            List<Double> fanOutCores = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 double[] without = round(jar, 0);
                 alone.add(without[0]);
@@ -79,14 +79,18 @@ public final class StatusFanOut {
                 double[] with = round(jar, clients);
                 watched.add(with[0]);
                 watchedCpu.add(with[1]);
+                fanOutCores.add(with[2]);
             }
             System.out.printf("%nsync of %,d rows, time applying rows: %s without clients, %s with %,d clients: %+.1f%%%n"
                             + "sync-service CPU for the whole sync: %s s without clients, %s s with them: %+.1f%%%n",
                     customers + orders, alone, watched, clients, change(alone, watched), aloneCpu, watchedCpu, change(aloneCpu, watchedCpu));
+            double syncCores = aloneCpu.stream().mapToDouble(Double::doubleValue).sum() / alone.stream().mapToDouble(Double::doubleValue).sum();
+            double fanOut = fanOutCores.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            System.out.printf("fan-out to %,d clients at %d pushes a second: %.3f cores = %.1f%% of the sync's own CPU (%.2f cores while "
+                    + "applying rows, without clients); aim at most 5%%%n", clients, 1000 / STEADY_PUSH_MILLIS, fanOut, 100 * fanOut / syncCores, syncCores);
         } finally {
             simulator.destroy();
             simulator.waitFor();
-            VERTX.close();
         }
         System.exit(0); // the HTTP clients' threads would keep the JVM alive
     }
@@ -97,7 +101,14 @@ public final class StatusFanOut {
         return 100 * (b - a) / a;
     }
 
-    /** One sync on a fresh database; returns the seconds it spent applying rows and the service's CPU seconds. */
+    /** The steady phase's push interval: the service's own (sync.status.push-interval), so every change is pushed. */
+    private static final int STEADY_PUSH_MILLIS = 100;
+
+    /**
+     * One sync on a fresh database; returns the seconds it spent applying rows, the service's CPU seconds, and (with
+     * clients) the cores the fan-out alone costs: the service's CPU while the status changes every push interval with
+     * no sync running, less its CPU idle with the same clients connected.
+     */
     private static double[] round(String jar, int clients) throws Exception {
         String run = "statusbench" + Long.toString(System.currentTimeMillis(), 36);
         String database = "bench_" + run;
@@ -125,7 +136,7 @@ public final class StatusFanOut {
             double heapBefore = heapAfterGc(process, http);
             long rssBefore = residentBytes(process);
             for (int i = 0; i < clients; i++) {
-                sockets.add(Watcher.connect(SOCKETS, StatusSocketClient.ticketPath(BASE, SHOP, TOKEN)));
+                sockets.add(Watcher.connect(StatusSocketClient.ticketPath(BASE, SHOP, TOKEN)));
             }
             long silent = 0;
             for (Watcher socket : sockets) {
@@ -152,20 +163,59 @@ public final class StatusFanOut {
             if (clients > 0) {
                 report(sockets, seconds);
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(BASE + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-                System.out.printf("  server side, progress to written to the sockets: %s%n", metrics.lines()
-                        .filter(line -> line.startsWith("sync_status_push_latency_seconds{") || line.startsWith("sync_status_push_latency_seconds_max"))
-                        .map(line -> line.replaceFirst("^sync_status_push_latency_seconds", "")).toList());
+                System.out.printf("  server side, progress to written to the sockets: %s; of which reading the status: %s%n",
+                        serverQuantiles(metrics, "sync_status_push_latency_seconds"), serverQuantiles(metrics, "sync_status_read_seconds"));
             } else {
                 System.out.printf("sync without clients: %.1f s%n", seconds);
             }
             System.out.printf("  sync-service CPU during the sync: %.1f s%n", cpu);
-            return new double[] {seconds, cpu};
+            return new double[] {seconds, cpu, clients > 0 ? steadyFanOut(process, database, sockets) : 0};
         } finally {
             sockets.forEach(Watcher::close);
             process.destroy();
             process.waitFor();
             BenchEnvironment.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
+    }
+
+    /**
+     * The fan-out on its own, with no sync loading the machine: the finished run's counter is bumped every push
+     * interval for 20 s (each bump a status change, announced by the trigger and pushed to every client), against 10 s
+     * of the same clients connected and nothing changing. Returns the cores the pushes cost.
+     */
+    private static double steadyFanOut(Process process, String database, List<Watcher> sockets) throws Exception {
+        double idleStart = cpuSeconds(process);
+        long idleFrom = System.nanoTime();
+        Thread.sleep(10_000); // benchmark measuring window
+        double idleCores = (cpuSeconds(process) - idleStart) / ((System.nanoTime() - idleFrom) / 1e9);
+        long messagesBefore = sockets.stream().mapToLong(Watcher::messages).sum();
+        double start = cpuSeconds(process);
+        long from = System.nanoTime();
+        int pushes = 200;
+        try (Connection connection = BenchEnvironment.connect(database); Statement statement = connection.createStatement()) {
+            for (int i = 1; i <= pushes; i++) {
+                statement.executeUpdate("UPDATE sync_runs SET customers_synced = customers_synced + 1");
+                long next = from + i * STEADY_PUSH_MILLIS * 1_000_000L;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing the changes, not synchronisation
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - from) / 1e9;
+        double cores = (cpuSeconds(process) - start) / seconds - idleCores;
+        Thread.sleep(1_000); // the last pushes in flight
+        double perClient = (double) (sockets.stream().mapToLong(Watcher::messages).sum() - messagesBefore) / sockets.size();
+        System.out.printf("  steady fan-out, no sync: %d status changes in %.1f s, %.1f messages a client (%.1f a second); "
+                + "service CPU %.3f cores above its %.3f cores idle with the clients connected%n", pushes, seconds, perClient,
+                perClient / seconds, cores, idleCores);
+        return cores;
+    }
+
+    /** A server timer's p50, p99 and max, from its /q/metrics lines. */
+    private static List<String> serverQuantiles(String metrics, String timer) {
+        return metrics.lines().filter(line -> line.startsWith(timer + "{") || line.startsWith(timer + "_max"))
+                .map(line -> line.substring(timer.length())).toList();
     }
 
     private static void report(List<Watcher> sockets, double seconds) throws InterruptedException {
@@ -184,28 +234,42 @@ public final class StatusFanOut {
     }
 
     /**
-     * A lean status client, so that 1,000 of them cost the shared machine little (one Vert.x event loop for all): it
-     * keeps, per running status, only the latency from its {@code progressAt} to its arrival, found by a string search
-     * rather than by parsing the JSON.
+     * A lean status client, so that 1,000 of them cost the shared machine little: it keeps, per running status, only the
+     * latency from its {@code progressAt} to its arrival, found by a string search rather than by parsing the JSON.
+     * The JDK's client, which takes its listener before connecting: Vert.x's {@code ClientWebSocket} sets its handlers
+     * once the connect completes, and lost the status sent on connect for 1 to 12 of 1,000 clients.
      */
-    private static final class Watcher {
+    private static final class Watcher implements WebSocket.Listener {
 
         private final CountDownLatch first = new CountDownLatch(1);
         private final CountDownLatch done = new CountDownLatch(1);
+        private final AtomicLong messages = new AtomicLong();
         private long[] latencies = new long[256];
         private int count;
-        private ClientWebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket socket;
 
-        /** The handler is set before connecting: the status sent on connect is never missed. */
-        static Watcher connect(WebSocketClient client, String path) throws Exception {
+        static Watcher connect(String path) throws Exception {
             Watcher watcher = new Watcher();
-            watcher.socket = client.webSocket().textMessageHandler(watcher::onText);
-            watcher.socket.connect(PORT, "127.0.0.1", path).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            watcher.socket = SOCKETS.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + PORT + path), watcher)
+                    .get(30, TimeUnit.SECONDS);
             return watcher;
         }
 
-        private void onText(String text) {
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                onMessage(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void onMessage(String text) {
             long now = System.currentTimeMillis();
+            messages.incrementAndGet();
             first.countDown();
             if (text.contains("\"state\":\"running\"")) {
                 int at = text.indexOf("\"progressAt\":\"");
@@ -223,6 +287,10 @@ public final class StatusFanOut {
             }
         }
 
+        long messages() {
+            return messages.get();
+        }
+
         boolean awaitFirst() throws InterruptedException {
             return first.await(30, TimeUnit.SECONDS);
         }
@@ -236,7 +304,7 @@ public final class StatusFanOut {
         }
 
         void close() {
-            socket.close();
+            socket.abort();
         }
     }
 

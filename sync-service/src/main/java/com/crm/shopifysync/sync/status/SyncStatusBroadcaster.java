@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,6 +50,7 @@ public class SyncStatusBroadcaster {
     private final Vertx vertx;
     private final long pushIntervalNanos;
     private final Timer pushLatency;
+    private final Timer readDuration;
 
     public SyncStatusBroadcaster(SyncStatusReader reader, ObjectMapper json, Vertx vertx, StatusConfig config, MeterRegistry registry) {
         this.reader = reader;
@@ -57,6 +59,9 @@ public class SyncStatusBroadcaster {
         this.pushIntervalNanos = config.pushInterval().toNanos();
         this.pushLatency = Timer.builder("sync.status.push.latency")
                 .description("From a sync's progress (a batch committed) to its status being written to this replica's clients")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.readDuration = Timer.builder("sync.status.read")
+                .description("Reading a shop's status for a push: the part of the push latency the database takes")
                 .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("sync.status.websocket.clients", shops, clients -> clients.values().stream().mapToInt(shop -> {
             synchronized (shop) {
@@ -156,7 +161,9 @@ public class SyncStatusBroadcaster {
     }
 
     private void read(String shop, ShopClients clients) {
+        long started = System.nanoTime();
         reader.read(shop).subscribe().with(status -> {
+            readDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             String text = serialize(status);
             boolean again;
             synchronized (clients) {

@@ -17,8 +17,13 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +85,30 @@ class SyncStatusSocketTest {
             assertThat(first.path("customers").path("synced").asLong()).isEqualTo(8_000);
             assertThat(first.path("lastSuccessfulSyncAt").asText()).isEqualTo(http.getString("lastSuccessfulSyncAt"));
             assertThat(first.path("deadLetterCount").asLong()).isEqualTo(http.getLong("deadLetterCount"));
+        }
+    }
+
+    @Test
+    void everyOneOfManyClientsConnectingAtOnceGetsTheCurrentStatus() throws Exception {
+        // No client is connected (the shop's last status sent is gone): the first ones start a read, the others join
+        // while it runs, or after it ended, or get the status it sent.
+        int clients = 200;
+        ExecutorService connecting = Executors.newFixedThreadPool(8);
+        List<StatusSocketClient> connected = new ArrayList<>();
+        try {
+            List<Future<StatusSocketClient>> connects = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                connects.add(connecting.submit(() -> StatusSocketClient.connect(baseUrl, SHOP, TOKEN)));
+            }
+            for (Future<StatusSocketClient> connect : connects) {
+                connected.add(connect.get(30, TimeUnit.SECONDS));
+            }
+            for (StatusSocketClient client : connected) {
+                assertThat(client.await(status -> true, Duration.ofSeconds(10)).path("state").asText()).isEqualTo("idle");
+            }
+        } finally {
+            connecting.shutdownNow();
+            connected.forEach(StatusSocketClient::close);
         }
     }
 
