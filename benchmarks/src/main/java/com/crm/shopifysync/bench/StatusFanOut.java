@@ -189,12 +189,13 @@ public final class StatusFanOut {
         Thread.sleep(10_000); // benchmark measuring window
         double idleCores = (cpuSeconds(process) - idleStart) / ((System.nanoTime() - idleFrom) / 1e9);
         long messagesBefore = sockets.stream().mapToLong(Watcher::messages).sum();
+        sockets.forEach(socket -> socket.steady = true);
         double start = cpuSeconds(process);
         long from = System.nanoTime();
         int pushes = 200;
         try (Connection connection = BenchEnvironment.connect(database); Statement statement = connection.createStatement()) {
             for (int i = 1; i <= pushes; i++) {
-                statement.executeUpdate("UPDATE sync_runs SET customers_synced = customers_synced + 1");
+                statement.executeUpdate("UPDATE sync_runs SET customers_synced = customers_synced + 1, progress_at = clock_timestamp()");
                 long next = from + i * STEADY_PUSH_MILLIS * 1_000_000L;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -206,9 +207,11 @@ public final class StatusFanOut {
         double cores = (cpuSeconds(process) - start) / seconds - idleCores;
         Thread.sleep(1_000); // the last pushes in flight
         double perClient = (double) (sockets.stream().mapToLong(Watcher::messages).sum() - messagesBefore) / sockets.size();
-        System.out.printf("  steady fan-out, no sync: %d status changes in %.1f s, %.1f messages a client (%.1f a second); "
-                + "service CPU %.3f cores above its %.3f cores idle with the clients connected%n", pushes, seconds, perClient,
-                perClient / seconds, cores, idleCores);
+        long[] sorted = sockets.stream().flatMapToLong(Watcher::steadyLatencies).sorted().toArray();
+        System.out.printf("  steady fan-out, no sync: %d status changes in %.1f s, %.1f messages a client (%.1f a second), "
+                        + "latency from change to client p50 %d ms, p99 %d ms, max %d ms; service CPU %.3f cores above its %.3f cores "
+                        + "idle with the clients connected%n", pushes, seconds, perClient, perClient / seconds, percentile(sorted, 50),
+                percentile(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1], cores, idleCores);
         return cores;
     }
 
@@ -248,6 +251,10 @@ public final class StatusFanOut {
         private int count;
         private final StringBuilder partial = new StringBuilder();
         private WebSocket socket;
+        /** In the steady phase: every status's latency is kept, idle or not (the changes bump a finished run). */
+        volatile boolean steady;
+        private long[] steadyLatencies = new long[256];
+        private int steadyCount;
 
         static Watcher connect(String path) throws Exception {
             Watcher watcher = new Watcher();
@@ -271,7 +278,18 @@ public final class StatusFanOut {
             long now = System.currentTimeMillis();
             messages.incrementAndGet();
             first.countDown();
-            if (text.contains("\"state\":\"running\"")) {
+            if (steady) {
+                int at = text.indexOf("\"progressAt\":\"");
+                if (at >= 0) {
+                    String instant = text.substring(at + 14, text.indexOf('"', at + 14));
+                    synchronized (this) {
+                        if (steadyCount == steadyLatencies.length) {
+                            steadyLatencies = Arrays.copyOf(steadyLatencies, steadyCount * 2);
+                        }
+                        steadyLatencies[steadyCount++] = now - Instant.parse(instant).toEpochMilli();
+                    }
+                }
+            } else if (text.contains("\"state\":\"running\"")) {
                 int at = text.indexOf("\"progressAt\":\"");
                 if (at >= 0) {
                     String instant = text.substring(at + 14, text.indexOf('"', at + 14));
@@ -297,6 +315,10 @@ public final class StatusFanOut {
 
         boolean awaitDone() throws InterruptedException {
             return done.await(30, TimeUnit.SECONDS);
+        }
+
+        synchronized LongStream steadyLatencies() {
+            return Arrays.stream(steadyLatencies, 0, steadyCount);
         }
 
         synchronized LongStream latencies() {

@@ -8,12 +8,14 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +36,62 @@ public class SyncStatusBroadcaster {
     private static final Logger LOG = Logger.getLogger(SyncStatusBroadcaster.class);
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "server shutting down, reconnect");
 
-    /** The clients of one shop and the status they were last sent; guarded by itself. */
-    private static final class ShopClients {
+    /**
+     * The clients of one shop whose sockets live on one event loop (they were opened on its thread), and a context of
+     * that loop. A push is one task on each loop, writing straight to its sockets: sent from the thread that read the
+     * status, each write would be a task of its own on the socket's loop (status.sh: the fan-out's CPU).
+     */
+    private static final class EventLoopClients {
+        final Context context;
         final Set<WebSocketConnection> connections = new HashSet<>();
+
+        EventLoopClients(Context context) {
+            this.context = context;
+        }
+    }
+
+    /** The clients of one shop, by event loop, and the status they were last sent; guarded by itself. */
+    private static final class ShopClients {
+        final Map<Object, EventLoopClients> byEventLoop = new HashMap<>();
         String lastSent;
         boolean reading;
         boolean timerSet;
         boolean changedSinceRead;
         long lastReadNanos = Long.MIN_VALUE / 2;
+
+        /** Joins the group of the event loop this runs on (a connection opened elsewhere is a group of its own). */
+        void add(WebSocketConnection connection, Vertx vertx) {
+            Context current = Vertx.currentContext();
+            boolean onEventLoop = current != null && current.isEventLoopContext();
+            byEventLoop.computeIfAbsent(onEventLoop ? Thread.currentThread() : connection,
+                    loop -> new EventLoopClients(onEventLoop ? current : vertx.getOrCreateContext())).connections.add(connection);
+        }
+
+        void remove(WebSocketConnection connection) {
+            byEventLoop.values().removeIf(loop -> loop.connections.remove(connection) && loop.connections.isEmpty());
+        }
+
+        boolean isEmpty() {
+            return byEventLoop.isEmpty();
+        }
+
+        int size() {
+            return byEventLoop.values().stream().mapToInt(loop -> loop.connections.size()).sum();
+        }
+
+        List<WebSocketConnection> all() {
+            List<WebSocketConnection> all = new ArrayList<>();
+            byEventLoop.values().forEach(loop -> all.addAll(loop.connections));
+            return all;
+        }
+
+        /** In the order pushes are made: a loop runs its tasks in order, and each task writes to the sockets in turn. */
+        void push(String text) {
+            for (EventLoopClients loop : byEventLoop.values()) {
+                List<WebSocketConnection> targets = List.copyOf(loop.connections);
+                loop.context.runOnContext(ignored -> targets.forEach(connection -> send(connection, text)));
+            }
+        }
     }
 
     private final Map<String, ShopClients> shops = new ConcurrentHashMap<>();
@@ -58,25 +108,28 @@ public class SyncStatusBroadcaster {
         this.vertx = vertx;
         this.pushIntervalNanos = config.pushInterval().toNanos();
         this.pushLatency = Timer.builder("sync.status.push.latency")
-                .description("From a sync's progress (a batch committed) to its status being written to this replica's clients")
+                .description("From a sync's progress (a batch committed) to its status handed to the event loops of this replica's clients")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.readDuration = Timer.builder("sync.status.read")
                 .description("Reading a shop's status for a push: the part of the push latency the database takes")
                 .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("sync.status.websocket.clients", shops, clients -> clients.values().stream().mapToInt(shop -> {
             synchronized (shop) {
-                return shop.connections.size();
+                return shop.size();
             }
         }).sum());
     }
 
-    /** A new client gets the shop's status at once: the last one sent to the shop's clients, or a fresh read. */
+    /**
+     * A new client gets the shop's status at once: the last one sent to the shop's clients, or a fresh read. Called on
+     * the connection's event loop, which its pushes then run on.
+     */
     void opened(String shop, WebSocketConnection connection) {
         // Added inside compute: a concurrent close of the shop's last client cannot drop the entry this one joins.
         ShopClients clients = shops.compute(shop, (key, existing) -> {
             ShopClients joined = existing == null ? new ShopClients() : existing;
             synchronized (joined) {
-                joined.connections.add(connection);
+                joined.add(connection, vertx);
             }
             return joined;
         });
@@ -95,8 +148,8 @@ public class SyncStatusBroadcaster {
     void closed(String shop, WebSocketConnection connection) {
         shops.computeIfPresent(shop, (key, clients) -> {
             synchronized (clients) {
-                clients.connections.remove(connection);
-                return clients.connections.isEmpty() ? null : clients;
+                clients.remove(connection);
+                return clients.isEmpty() ? null : clients;
             }
         });
     }
@@ -153,7 +206,7 @@ public class SyncStatusBroadcaster {
         List<WebSocketConnection> open = new ArrayList<>();
         shops.values().forEach(clients -> {
             synchronized (clients) {
-                open.addAll(clients.connections);
+                open.addAll(clients.all());
             }
         });
         open.forEach(connection -> connection.close(GOING_AWAY).subscribe().with(closed -> {
@@ -169,8 +222,8 @@ public class SyncStatusBroadcaster {
             synchronized (clients) {
                 if (!text.equals(clients.lastSent)) {
                     clients.lastSent = text;
-                    clients.connections.forEach(connection -> send(connection, text));
-                    if (status.progressAt() != null && SyncStatus.RUNNING.equals(status.state()) && !clients.connections.isEmpty()) {
+                    clients.push(text);
+                    if (status.progressAt() != null && SyncStatus.RUNNING.equals(status.state()) && !clients.isEmpty()) {
                         pushLatency.record(Duration.between(status.progressAt(), Instant.now()));
                     }
                 }
