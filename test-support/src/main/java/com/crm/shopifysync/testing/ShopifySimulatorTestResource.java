@@ -1,5 +1,6 @@
 package com.crm.shopifysync.testing;
 
+import com.crm.shopifysync.simulator.ExportRate;
 import com.crm.shopifysync.simulator.ShopifySimulator;
 import com.crm.shopifysync.simulator.ShopifySimulator.ShopSpec;
 import com.crm.shopifysync.simulator.SimulatedShop;
@@ -30,10 +31,14 @@ public class ShopifySimulatorTestResource implements QuarkusTestResourceLifecycl
     private ShopSpec spec;
     private String connectable;
     private java.time.Duration tokenLifetime;
+    private double objectsPerSecond;
 
     @Override
     public void init(Map<String, String> initArgs) {
         connectable = initArgs.get("connectable");
+        // Shopify's export pace per operation (0: as fast as the simulator writes): a test that asserts operations
+        // overlapping needs each to last longer than the time their starts take.
+        objectsPerSecond = Double.parseDouble(initArgs.getOrDefault("objects-per-second", "0"));
         tokenLifetime = initArgs.containsKey("token-lifetime") ? java.time.Duration.ofSeconds(Long.parseLong(initArgs.get("token-lifetime")))
                 : null;
         spec = new ShopSpec(initArgs.getOrDefault("shop", "bulk-test.myshopify.com"), ACCESS_TOKEN,
@@ -44,7 +49,8 @@ public class ShopifySimulatorTestResource implements QuarkusTestResourceLifecycl
 
     @Override
     public Map<String, String> start() {
-        ShopifySimulator.Options options = new ShopifySimulator.Options(0, null, null, null, "2026-07", 50, 100);
+        ShopifySimulator.Options options = new ShopifySimulator.Options(0, null, null, null, "2026-07", 50, 100)
+                .withExportRate(ExportRate.of(objectsPerSecond));
         if (connectable != null) {
             options = options.withApp(CLIENT_ID, CLIENT_SECRET).withTokenLifetime(tokenLifetime);
         }
