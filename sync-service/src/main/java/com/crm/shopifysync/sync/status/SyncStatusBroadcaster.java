@@ -8,6 +8,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +38,10 @@ public class SyncStatusBroadcaster {
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "server shutting down, reconnect");
 
     /**
-     * The clients of one shop whose sockets live on one event loop (they were opened on its thread), and a context of
-     * that loop. A push is one task on each loop, writing straight to its sockets: sent from the thread that read the
-     * status, each write would be a task of its own on the socket's loop (status.sh: the fan-out's CPU).
+     * The clients of one shop whose sockets live on one event loop, and that loop's root context (the server's, not a
+     * connection's: it holds no closed connection). A push is one task on each loop, writing straight to its sockets:
+     * sent from the thread that read the status, each write would be a task of its own on the socket's loop
+     * (status.sh: the fan-out's CPU).
      */
     private static final class EventLoopClients {
         final Context context;
@@ -59,12 +61,17 @@ public class SyncStatusBroadcaster {
         boolean changedSinceRead;
         long lastReadNanos = Long.MIN_VALUE / 2;
 
-        /** Joins the group of the event loop this runs on (a connection opened elsewhere is a group of its own). */
-        void add(WebSocketConnection connection, Vertx vertx) {
+        /**
+         * Joins the group of the connection's event loop, known by the root of the context its callback runs on (a
+         * connection opened outside any context is a group of its own); returns the group.
+         */
+        EventLoopClients add(WebSocketConnection connection, Vertx vertx) {
             Context current = Vertx.currentContext();
-            boolean onEventLoop = current != null && current.isEventLoopContext();
-            byEventLoop.computeIfAbsent(onEventLoop ? Thread.currentThread() : connection,
-                    loop -> new EventLoopClients(onEventLoop ? current : vertx.getOrCreateContext())).connections.add(connection);
+            Context root = current == null ? null : VertxContext.getRootContext(current);
+            EventLoopClients loop = byEventLoop.computeIfAbsent(root != null ? root : connection,
+                    key -> new EventLoopClients(root != null ? root : vertx.getOrCreateContext()));
+            loop.connections.add(connection);
+            return loop;
         }
 
         void remove(WebSocketConnection connection) {
@@ -85,11 +92,17 @@ public class SyncStatusBroadcaster {
             return all;
         }
 
-        /** In the order pushes are made: a loop runs its tasks in order, and each task writes to the sockets in turn. */
-        void push(String text) {
+        /**
+         * In the order pushes are made (a loop runs its tasks in order, and each task writes to its sockets in turn);
+         * {@code written} runs on each loop once its sockets are written.
+         */
+        void push(String text, Runnable written) {
             for (EventLoopClients loop : byEventLoop.values()) {
                 List<WebSocketConnection> targets = List.copyOf(loop.connections);
-                loop.context.runOnContext(ignored -> targets.forEach(connection -> send(connection, text)));
+                loop.context.runOnContext(ignored -> {
+                    targets.forEach(connection -> send(connection, text));
+                    written.run();
+                });
             }
         }
     }
@@ -108,7 +121,7 @@ public class SyncStatusBroadcaster {
         this.vertx = vertx;
         this.pushIntervalNanos = config.pushInterval().toNanos();
         this.pushLatency = Timer.builder("sync.status.push.latency")
-                .description("From a sync's progress (a batch committed) to its status handed to the event loops of this replica's clients")
+                .description("From a sync's progress (a batch committed) to its status written to this replica's clients, on each of their event loops")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.readDuration = Timer.builder("sync.status.read")
                 .description("Reading a shop's status for a push: the part of the push latency the database takes")
@@ -121,26 +134,27 @@ public class SyncStatusBroadcaster {
     }
 
     /**
-     * A new client gets the shop's status at once: the last one sent to the shop's clients, or a fresh read. Called on
-     * the connection's event loop, which its pushes then run on.
+     * A new client gets the shop's status at once: the last one sent to the shop's clients, or a fresh read. The last
+     * one is queued on the client's event loop as it joins, under the same lock as the pushes: any later push reaches
+     * the client after it, never before.
      */
     void opened(String shop, WebSocketConnection connection) {
+        boolean[] unread = new boolean[1];
         // Added inside compute: a concurrent close of the shop's last client cannot drop the entry this one joins.
-        ShopClients clients = shops.compute(shop, (key, existing) -> {
+        shops.compute(shop, (key, existing) -> {
             ShopClients joined = existing == null ? new ShopClients() : existing;
             synchronized (joined) {
-                joined.add(connection, vertx);
+                EventLoopClients loop = joined.add(connection, vertx);
+                String current = joined.lastSent;
+                if (current != null) {
+                    loop.context.runOnContext(ignored -> send(connection, current));
+                } else {
+                    unread[0] = true;
+                }
             }
             return joined;
         });
-        String current;
-        synchronized (clients) {
-            current = clients.lastSent;
-            if (current != null) {
-                send(connection, current);
-            }
-        }
-        if (current == null) {
+        if (unread[0]) {
             changed(shop);
         }
     }
@@ -217,29 +231,38 @@ public class SyncStatusBroadcaster {
         long started = System.nanoTime();
         reader.read(shop).subscribe().with(status -> {
             readDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            String text = serialize(status);
             boolean again;
-            synchronized (clients) {
-                if (!text.equals(clients.lastSent)) {
-                    clients.lastSent = text;
-                    clients.push(text);
-                    if (status.progressAt() != null && SyncStatus.RUNNING.equals(status.state()) && !clients.isEmpty()) {
-                        pushLatency.record(Duration.between(status.progressAt(), Instant.now()));
+            try {
+                String text = serialize(status);
+                synchronized (clients) {
+                    if (!text.equals(clients.lastSent)) {
+                        clients.lastSent = text;
+                        boolean progress = status.progressAt() != null && SyncStatus.RUNNING.equals(status.state());
+                        clients.push(text, () -> {
+                            if (progress) {
+                                pushLatency.record(Duration.between(status.progressAt(), Instant.now()));
+                            }
+                        });
                     }
+                    clients.reading = false;
+                    again = clients.changedSinceRead;
                 }
-                clients.reading = false;
-                again = clients.changedSinceRead;
+            } catch (RuntimeException e) {
+                readFailed(shop, clients, e); // nothing thrown here may leave the shop "reading" for good
+                return;
             }
             if (again) {
                 changed(shop);
             }
-        }, failure -> {
-            LOG.warnf(failure, "Could not read the sync status of %s; reading it again", shop);
-            synchronized (clients) {
-                clients.reading = false;
-            }
-            changed(shop); // after the push interval: new clients still wait for their first status
-        });
+        }, failure -> readFailed(shop, clients, failure));
+    }
+
+    private void readFailed(String shop, ShopClients clients, Throwable failure) {
+        LOG.warnf(failure, "Could not read or push the sync status of %s; reading it again", shop);
+        synchronized (clients) {
+            clients.reading = false;
+        }
+        changed(shop); // after the push interval: new clients still wait for their first status
     }
 
     private String serialize(SyncStatus status) {

@@ -89,9 +89,9 @@ class SyncStatusSocketTest {
     }
 
     @Test
-    void everyOneOfManyClientsConnectingAtOnceGetsTheCurrentStatus() throws Exception {
-        // No client is connected (the shop's last status sent is gone): the first ones start a read, the others join
-        // while it runs, or after it ended, or get the status it sent.
+    void everyOneOfManyClientsConnectingAtOnceGetsTheCurrentStatusAndThoseLeftGetTheNextOne() throws Exception {
+        // Connected at once from 8 threads (so over the server's event loops): some may start a read, some join while
+        // it runs or after it sent. Then the first half leave, among them the first clients of each event loop.
         int clients = 200;
         ExecutorService connecting = Executors.newFixedThreadPool(8);
         List<StatusSocketClient> connected = new ArrayList<>();
@@ -103,12 +103,26 @@ class SyncStatusSocketTest {
             for (Future<StatusSocketClient> connect : connects) {
                 connected.add(connect.get(30, TimeUnit.SECONDS));
             }
+            long deadLetters = -1;
             for (StatusSocketClient client : connected) {
-                assertThat(client.await(status -> true, Duration.ofSeconds(10)).path("state").asText()).isEqualTo("idle");
+                JsonNode first = client.await(status -> true, Duration.ofSeconds(10));
+                assertThat(first.path("state").asText()).isEqualTo("idle");
+                deadLetters = first.path("deadLetterCount").asLong();
+            }
+            connected.subList(0, clients / 2).forEach(StatusSocketClient::close);
+            long before = deadLetters;
+            PostgresTestResource.execute("INSERT INTO dead_letters (shop_domain, topic, deduplication_key, payload, delivery_headers, reason, attempts, "
+                    + "dead_letter_position, first_failed_at, last_failed_at) VALUES ('" + SHOP + "', 'orders/create', 'status-test-many', "
+                    + "'{}'::bytea, '{}'::jsonb, 'unmappable payload', 1, 'p0@2', now(), now())");
+            for (StatusSocketClient client : connected.subList(clients / 2, clients)) {
+                client.await(status -> status.path("deadLetterCount").asLong() == before + 1, Duration.ofSeconds(10));
+                List<Long> counts = client.received().stream().map(received -> received.status().path("deadLetterCount").asLong()).toList();
+                assertThat(counts).as("statuses in the order they changed").isSorted();
             }
         } finally {
             connecting.shutdownNow();
             connected.forEach(StatusSocketClient::close);
+            PostgresTestResource.execute("DELETE FROM dead_letters WHERE deduplication_key = 'status-test-many'");
         }
     }
 
