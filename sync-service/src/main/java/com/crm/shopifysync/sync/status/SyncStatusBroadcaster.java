@@ -35,6 +35,7 @@ import org.jboss.logging.Logger;
 public class SyncStatusBroadcaster {
 
     private static final Logger LOG = Logger.getLogger(SyncStatusBroadcaster.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "server shutting down, reconnect");
 
     /**
@@ -229,20 +230,21 @@ public class SyncStatusBroadcaster {
 
     private void read(String shop, ShopClients clients) {
         long started = System.nanoTime();
-        reader.read(shop).subscribe().with(status -> {
+        // A read that never answers (a half-open connection) would hold every push of the shop, and new clients' first status.
+        reader.read(shop).ifNoItem().after(READ_TIMEOUT).fail().subscribe().with(status -> {
             readDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             boolean again;
             try {
                 String text = serialize(status);
                 synchronized (clients) {
                     if (!text.equals(clients.lastSent)) {
-                        clients.lastSent = text;
                         boolean progress = status.progressAt() != null && SyncStatus.RUNNING.equals(status.state());
                         clients.push(text, () -> {
                             if (progress) {
                                 pushLatency.record(Duration.between(status.progressAt(), Instant.now()));
                             }
                         });
+                        clients.lastSent = text; // once pushed: a push that failed half way is pushed again
                     }
                     clients.reading = false;
                     again = clients.changedSinceRead;

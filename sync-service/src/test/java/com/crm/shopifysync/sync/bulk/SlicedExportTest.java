@@ -48,8 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
         @ResourceArg(name = "customers", value = "1200"),
         @ResourceArg(name = "orders", value = "6000"),
         @ResourceArg(name = "seed", value = "14"),
-        // Each export lasts seconds (a slice is about 3,000 lines), far longer than the run takes to start all of them:
-        // unpaced, a slice could finish before the fifth started, and five at once would be luck.
+        // Each export lasts over a second (customers about 1,200 lines, a slice about 3,000), longer than the run takes
+        // to start five: unpaced, a slice could finish before the fifth started, and five at once would be luck.
         @ResourceArg(name = "objects-per-second", value = "1000")})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlicedExportTest {

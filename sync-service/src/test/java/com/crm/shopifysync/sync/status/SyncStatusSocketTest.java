@@ -91,7 +91,7 @@ class SyncStatusSocketTest {
     @Test
     void everyOneOfManyClientsConnectingAtOnceGetsTheCurrentStatusAndThoseLeftGetTheNextOne() throws Exception {
         // Connected at once from 8 threads (so over the server's event loops): some may start a read, some join while
-        // it runs or after it sent. Then the first half leave, among them the first clients of each event loop.
+        // it runs or after it sent. Then half of them leave, and those left get the next change, in order.
         int clients = 200;
         ExecutorService connecting = Executors.newFixedThreadPool(8);
         List<StatusSocketClient> connected = new ArrayList<>();
