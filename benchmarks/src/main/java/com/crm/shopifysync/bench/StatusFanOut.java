@@ -270,14 +270,12 @@ public final class StatusFanOut {
         private final CountDownLatch first = new CountDownLatch(1);
         private final CountDownLatch done = new CountDownLatch(1);
         private final AtomicLong messages = new AtomicLong();
-        private long[] latencies = new long[256];
-        private int count;
+        private final Latencies latencies = new Latencies();
         private final StringBuilder partial = new StringBuilder();
         private WebSocket socket;
         /** In the steady phase: every status's latency is kept, idle or not (the changes bump a finished run). */
         volatile boolean steady;
-        private long[] steadyLatencies = new long[256];
-        private int steadyCount;
+        private final Latencies steadyLatencies = new Latencies();
 
         static Watcher connect(String path) throws Exception {
             Watcher watcher = new Watcher();
@@ -302,27 +300,9 @@ public final class StatusFanOut {
             messages.incrementAndGet();
             first.countDown();
             if (steady) {
-                int at = text.indexOf("\"progressAt\":\"");
-                if (at >= 0) {
-                    String instant = text.substring(at + 14, text.indexOf('"', at + 14));
-                    synchronized (this) {
-                        if (steadyCount == steadyLatencies.length) {
-                            steadyLatencies = Arrays.copyOf(steadyLatencies, steadyCount * 2);
-                        }
-                        steadyLatencies[steadyCount++] = now - Instant.parse(instant).toEpochMilli();
-                    }
-                }
+                steadyLatencies.addSinceProgress(text, now);
             } else if (text.contains("\"state\":\"running\"")) {
-                int at = text.indexOf("\"progressAt\":\"");
-                if (at >= 0) {
-                    String instant = text.substring(at + 14, text.indexOf('"', at + 14));
-                    synchronized (this) {
-                        if (count == latencies.length) {
-                            latencies = Arrays.copyOf(latencies, count * 2);
-                        }
-                        latencies[count++] = now - Instant.parse(instant).toEpochMilli();
-                    }
-                }
+                latencies.addSinceProgress(text, now);
             } else if (text.contains("\"summary\":\"Sync complete")) {
                 done.countDown();
             }
@@ -340,16 +320,39 @@ public final class StatusFanOut {
             return done.await(30, TimeUnit.SECONDS);
         }
 
-        synchronized LongStream steadyLatencies() {
-            return Arrays.stream(steadyLatencies, 0, steadyCount);
+        LongStream steadyLatencies() {
+            return steadyLatencies.stream();
         }
 
-        synchronized LongStream latencies() {
-            return Arrays.stream(latencies, 0, count);
+        LongStream latencies() {
+            return latencies.stream();
         }
 
         void close() {
             socket.abort();
+        }
+    }
+
+    /** Milliseconds from statuses' {@code progressAt} to their arrival, found by a string search, not by parsing. */
+    private static final class Latencies {
+
+        private long[] values = new long[256];
+        private int count;
+
+        synchronized void addSinceProgress(String status, long arrivedAtMillis) {
+            int at = status.indexOf("\"progressAt\":\"");
+            if (at < 0) {
+                return;
+            }
+            String instant = status.substring(at + 14, status.indexOf('"', at + 14));
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = arrivedAtMillis - Instant.parse(instant).toEpochMilli();
+        }
+
+        synchronized LongStream stream() {
+            return Arrays.stream(values, 0, count);
         }
     }
 
