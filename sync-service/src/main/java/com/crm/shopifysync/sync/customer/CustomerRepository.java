@@ -14,8 +14,7 @@ import com.crm.shopifysync.sync.store.RowsDocument;
 import com.crm.shopifysync.sync.store.SetStatement;
 import com.crm.shopifysync.sync.store.ShopResourceKey;
 import com.crm.shopifysync.sync.store.Sql;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -245,11 +245,19 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerEntity,
 
     /** Per-tag versions as the database keeps them ({@code tag_versions}). */
     private static String tagVersions(Collection<String> tags, boolean present, OffsetDateTime at) {
-        ObjectNode versions = JsonNodeFactory.instance.objectNode();
-        for (String tag : tags) {
-            versions.putObject(tag).put("present", present).put("at", at.toString());
+        if (tags.isEmpty()) {
+            return "{}";
         }
-        return versions.toString();
+        // Rendered by hand: a tree and a generator per row were a fifth of a bulk import's allocations (benchmarks/bulk.sh).
+        String version = "{\"present\":" + present + ",\"at\":\"" + at + "\"}";
+        StringBuilder versions = new StringBuilder(tags.size() * (version.length() + 16)).append('{');
+        for (String tag : new LinkedHashSet<>(tags)) {
+            if (versions.length() > 1) {
+                versions.append(',');
+            }
+            versions.append('"').append(JsonStringEncoder.getInstance().quoteAsString(tag)).append("\":").append(version);
+        }
+        return versions.append('}').toString();
     }
 
     public Uni<List<CustomerEntity>> listByShop(String shopDomain, boolean includeDeleted, Page page) {

@@ -50,4 +50,21 @@ class CsvFieldsTest {
                 .isEqualTo("\"42\",\"7\",\"19.90\",\"true\",\"2024-03-05T10:11:12.500-05:00\",\"2024-03-05T10:11:12.500-05:00\","
                         + "\"{\"\"vip\"\",\"\"a\\\"\"b\"\",\"\"c\\\\d\"\"}\"");
     }
+
+    @Test
+    void aTimestampReadsAsItsIsoFormWhateverItsPrecisionAndOffset() throws IOException {
+        java.util.Random random = new java.util.Random(14);
+        int[] nanos = {0, 500_000_000, 123_000_000, 123_456_000, 123_456_789, 1, 1_000};
+        for (int i = 0; i < 10_000; i++) {
+            long second = random.nextLong(-62_135_596_800L, 253_402_300_799L); // years 1 to 9999
+            if (i % 3 == 0) {
+                second -= second % 60; // whole minutes, where the ISO form leaves the seconds out
+            }
+            OffsetDateTime at = java.time.Instant.ofEpochSecond(second, nanos[i % nanos.length])
+                    .atOffset(java.time.ZoneOffset.ofTotalSeconds(i % 5 == 0 ? 0 : random.nextInt(-18 * 3600, 18 * 3600 + 1)));
+            assertThat(csv(at)).isEqualTo("\"" + at + "\"");
+        }
+        OffsetDateTime farFuture = OffsetDateTime.parse("+12024-01-01T00:00Z");
+        assertThat(csv(farFuture)).isEqualTo("\"+12024-01-01T00:00Z\"");
+    }
 }
