@@ -28,6 +28,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
@@ -168,7 +169,7 @@ public final class BulkImport {
             }
             Process process = service.start();
             try {
-                return measure(database, rows);
+                return measure(database, rows, process);
             } finally {
                 process.destroy();
                 process.waitFor();
@@ -178,8 +179,10 @@ public final class BulkImport {
         }
     }
 
-    private static double measure(String database, int rows) throws Exception {
+    private static double measure(String database, int rows, Process service) throws Exception {
         long downloadStarted = 0;
+        Duration cpuAtStart = Duration.ZERO;
+        double gcPausesAtStart = 0;
         double peakHeap = 0;
         double peakLive = 0;
         long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
@@ -197,17 +200,33 @@ public final class BulkImport {
             long now = System.nanoTime();
             if (downloadStarted == 0 && status.startsWith("COMPLETED")) {
                 downloadStarted = now;
+                cpuAtStart = cpuTime(service);
+                gcPausesAtStart = gcPauses(metrics(http));
             }
             if (status.endsWith("done")) {
                 double seconds = (now - downloadStarted) / 1e9;
+                double cpu = (cpuTime(service).minus(cpuAtStart)).toNanos() / 1e9;
+                double gc = gcPauses(metrics(http)) - gcPausesAtStart;
                 System.out.printf("sync-service (-Xmx%s): %,d rows in %.1f s: %,.0f rows/s; peak heap used %.0f MB, "
                         + "old generation after its largest major or concurrent collection %s%n", HEAP, rows, seconds, rows / seconds,
                         peakHeap / 1024 / 1024, peakLive == 0 ? "n/a (none ran)" : String.format("%.0f MB", peakLive / 1024 / 1024));
+                System.out.printf("sync-service CPU over the import: %.1f s (%.1f µs a row, %.2f cores); GC pauses %.1f s (%.0f%% of the "
+                        + "import)%n", cpu, cpu * 1e6 / rows, cpu / seconds, gc, gc * 100 / seconds);
                 return rows / seconds;
             }
             Thread.sleep(250); // benchmark sampling interval, not synchronisation of a test
         }
         throw new IllegalStateException("the import did not finish within 30 minutes");
+    }
+
+    /** The service's CPU time so far, all threads (the kernel's account of the process). */
+    private static Duration cpuTime(Process service) {
+        return service.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for the service process"));
+    }
+
+    /** Seconds the service has spent in GC pauses so far, all collectors. */
+    private static double gcPauses(String metrics) {
+        return PrometheusText.sum(metrics, "jvm_gc_pause_seconds_sum", "");
     }
 
     private static String operationStatus(String database) {
