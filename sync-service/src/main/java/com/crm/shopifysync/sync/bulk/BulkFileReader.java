@@ -28,8 +28,10 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Streams a bulk JSONL file into batches: memory holds one batch (and the line items still waiting for their
- * order), whatever the file's size. Children are assembled by {@code __parentId} wherever they are: after their
+ * Streams a bulk JSONL file into batches: memory holds two batches (one parsed while the other is written) and the line
+ * items still waiting for their order, whatever the file's size. A batch is bounded in lines and in bytes of JSONL: what
+ * a line costs in memory grows with its size, and a small heap's collector copies every batch it finds in flight.
+ * Children are assembled by {@code __parentId} wherever they are: after their
  * parent in the same batch (grouped output), before it (they wait for it), or in a later batch (they join an order
  * that still holds this export's version). A batch is cut before a root line, so grouped children stay with their
  * parent; a run of child lines twice a batch long is cut too (they join their order as late items).
@@ -40,6 +42,14 @@ final class BulkFileReader {
     record Outcome(long lines, long roots, long orphanedLineItems) {
     }
 
+    /** A batch ends once it holds this many lines or bytes of JSONL, whichever comes first. */
+    record BatchLimit(int lines, long bytes) {
+
+        boolean reached(long batchLines, long batchBytes) {
+            return batchLines >= lines || batchBytes >= bytes;
+        }
+    }
+
     private final UUID runId;
     private final String owner;
     private final String shopDomain;
@@ -48,7 +58,7 @@ final class BulkFileReader {
     private final String bulkOperationId;
     private final OffsetDateTime observedAt;
     private final boolean recordSeen;
-    private final int batchLines;
+    private final BatchLimit batchLimit;
     private final Function<BulkBatch, BulkWriter.Applied> writer;
 
     /** The batch being written while the next one is parsed (at most one: memory holds two batches). */
@@ -72,7 +82,7 @@ final class BulkFileReader {
      * @param observedAt when the export began, by Shopify's clock: what its rows hold was observed then, or later
      */
     BulkFileReader(UUID runId, String owner, String shopDomain, Resource resource, int slice, String bulkOperationId, OffsetDateTime observedAt,
-                   boolean recordSeen, int batchLines, Function<BulkBatch, BulkWriter.Applied> writer) {
+                   boolean recordSeen, BatchLimit batchLimit, Function<BulkBatch, BulkWriter.Applied> writer) {
         this.runId = runId;
         this.owner = owner;
         this.shopDomain = shopDomain;
@@ -81,7 +91,7 @@ final class BulkFileReader {
         this.bulkOperationId = bulkOperationId;
         this.observedAt = observedAt;
         this.recordSeen = recordSeen;
-        this.batchLines = batchLines;
+        this.batchLimit = batchLimit;
         this.writer = writer;
     }
 
@@ -112,6 +122,7 @@ final class BulkFileReader {
         List<Long> childLines = new ArrayList<>();
         long lineNumber = 0;
         long batchSize = 0;
+        long batchBytes = 0;
         long rootsApplied = 0;
         String line;
         while ((line = reader.readLine()) != null) {
@@ -127,9 +138,10 @@ final class BulkFileReader {
             boolean isChild = node.has("__parentId");
             // Cut before a root; before a child too once the batch is twice its size (ungrouped output may hold long runs of
             // line items: they join their orders as late items, and memory stays bounded).
-            if (batchSize >= batchLines && (!isChild || batchSize >= 2L * batchLines)) {
+            if (isChild ? batchLimit.reached(batchSize / 2, batchBytes / 2) : batchLimit.reached(batchSize, batchBytes)) {
                 rootsApplied += flush(roots, children, childLines, lineNumber - 1);
                 batchSize = 0;
+                batchBytes = 0;
             }
             if (isChild) {
                 children.add(node);
@@ -142,6 +154,7 @@ final class BulkFileReader {
                         : new Root(lineNumber, null, node, payload, new ArrayList<>()));
             }
             batchSize++;
+            batchBytes += bytes.length;
         }
         if (batchSize > 0 || !waiting.isEmpty()) {
             rootsApplied += flush(roots, children, childLines, lineNumber);

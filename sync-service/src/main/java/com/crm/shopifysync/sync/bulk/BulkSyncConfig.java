@@ -1,5 +1,6 @@
 package com.crm.shopifysync.sync.bulk;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -8,9 +9,16 @@ import java.time.Duration;
 @ConfigMapping(prefix = "sync.bulk")
 public interface BulkSyncConfig {
 
-    /** Lines of a bulk file applied per transaction (and per checkpoint). */
-    @WithDefault("2000")
+    /** Lines of a bulk file applied per transaction (and per checkpoint), at most. */
+    @WithDefault("1000")
     int batchLines();
+
+    /**
+     * Bytes of a bulk file applied per transaction, at most (a batch ends at the first line past it): what bounds the
+     * import's memory, whatever the size of the shop's lines.
+     */
+    @WithDefault("1M")
+    MemorySize batchBytes();
 
     /** First wait between polls of a running bulk operation; it doubles up to {@link #pollMaximum()}. */
     @WithDefault("1s")

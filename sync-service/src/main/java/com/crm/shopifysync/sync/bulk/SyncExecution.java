@@ -322,7 +322,7 @@ final class SyncExecution {
         return download.apply(key + " export of " + run.shopDomain(), url, objects,
                 () -> await(() -> store.operation(run.id(), key)).linesApplied(),
                 (body, skipLines) -> new BulkFileReader(run.id(), owner, run.shopDomain(), resource, key.slice(), bulkOperationId, observedAt, recordSeen,
-                        config.batchLines(), batch -> {
+                        new BulkFileReader.BatchLimit(config.batchLines(), config.batchBytes().asLongValue()), batch -> {
                             BulkWriter.Applied applied = writer.apply(batch);
                             metrics.rowsApplied(resource, batch.rows().size() - applied.quarantinedRoots());
                             return applied;

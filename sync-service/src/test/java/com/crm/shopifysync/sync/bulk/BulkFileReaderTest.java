@@ -46,8 +46,12 @@ class BulkFileReaderTest {
     }
 
     private static BulkFileReader reader(RecordingWriter writer, int batchLines) {
+        return reader(writer, new BulkFileReader.BatchLimit(batchLines, Long.MAX_VALUE));
+    }
+
+    private static BulkFileReader reader(RecordingWriter writer, BulkFileReader.BatchLimit limit) {
         return new BulkFileReader(UUID.randomUUID(), "test", "hcdev.myshopify.com", BulkQueries.Resource.ORDERS, 0,
-                "gid://shopify/BulkOperation/1", java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"), false, batchLines, writer);
+                "gid://shopify/BulkOperation/1", java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"), false, limit, writer);
     }
 
     @Test
@@ -67,6 +71,41 @@ class BulkFileReaderTest {
         ShopifyOrder.LineItem first = writer.batches.get(0).lineItems().get(6280604516516L).get(0);
         assertThat(first.shopifyId()).isEqualTo(16015145861284L);
         assertThat(first.sku()).isEqualTo("WH09-XS-Green");
+    }
+
+    @Test
+    void aBatchAlsoEndsAtItsSizeInBytesAndStillBeforeAnOrder() throws Exception {
+        List<String> lines = ORDERS.lines().toList();
+        // Each order with its line items is larger than the limit, so each makes a batch of its own.
+        long limit = lines.get(0).length() + lines.get(1).length();
+        RecordingWriter writer = new RecordingWriter();
+        BulkFileReader.Outcome outcome = reader(writer, new BulkFileReader.BatchLimit(1_000, limit))
+                .read(new ByteArrayInputStream(ORDERS.getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(outcome.roots()).isEqualTo(3);
+        assertThat(writer.batches).extracting(BulkBatch::lastLine).containsExactly(3L, 6L, 9L);
+        assertThat(writer.batches).allSatisfy(batch -> {
+            assertThat(batch.rows()).hasSize(1);
+            assertThat(batch.lateItems()).isEmpty();
+            assertThat(writer.lineItemsWith(batch)).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aRunOfLineItemsEndsItsBatchAtTwiceTheBytesAndTheyJoinTheirOrderLate() throws Exception {
+        List<String> lines = ORDERS.lines().toList();
+        // The first order, then its two line items: the order and its first line item make twice the limit, so the second
+        // line item starts a batch of its own.
+        long limit = (lines.get(0).length() + lines.get(1).length()) / 2;
+        String order = String.join("\n", lines.get(0), lines.get(1), lines.get(2)) + "\n";
+        RecordingWriter writer = new RecordingWriter();
+        BulkFileReader.Outcome outcome = reader(writer, new BulkFileReader.BatchLimit(1_000, limit))
+                .read(new ByteArrayInputStream(order.getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(outcome.orphanedLineItems()).isZero();
+        assertThat(writer.batches).extracting(BulkBatch::lastLine).containsExactly(2L, 3L);
+        assertThat(writer.lineItemsWith(writer.batches.get(0))).isEqualTo(1);
+        assertThat(writer.batches.get(1).lateItems()).containsOnlyKeys(6280604516516L);
     }
 
     @Test
