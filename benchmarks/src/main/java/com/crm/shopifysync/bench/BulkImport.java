@@ -210,8 +210,9 @@ public final class BulkImport {
                 System.out.printf("sync-service (-Xmx%s): %,d rows in %.1f s: %,.0f rows/s; peak heap used %.0f MB, "
                         + "old generation after its largest major or concurrent collection %s%n", HEAP, rows, seconds, rows / seconds,
                         peakHeap / 1024 / 1024, peakLive == 0 ? "n/a (none ran)" : String.format("%.0f MB", peakLive / 1024 / 1024));
-                System.out.printf("sync-service CPU over the import: %.1f s (%.1f µs a row, %.2f cores); GC pauses %.1f s (%.0f%% of the "
-                        + "import)%n", cpu, cpu * 1e6 / rows, cpu / seconds, gc, gc * 100 / seconds);
+                System.out.printf("sync-service CPU over the import: %.1f s (%.1f µs a row, %.2f cores); GC pauses %s%n", cpu, cpu * 1e6 / rows,
+                        cpu / seconds, Double.isNaN(gc) ? "n/a (no jvm_gc_pause_seconds in /q/metrics)"
+                                : String.format("%.1f s (%.0f%% of the import)", gc, gc * 100 / seconds));
                 return rows / seconds;
             }
             Thread.sleep(250); // benchmark sampling interval, not synchronisation of a test
@@ -224,9 +225,9 @@ public final class BulkImport {
         return service.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for the service process"));
     }
 
-    /** Seconds the service has spent in GC pauses so far, all collectors. */
+    /** Seconds the service has spent in GC pauses so far, all collectors; NaN when the metrics do not say. */
     private static double gcPauses(String metrics) {
-        return PrometheusText.sum(metrics, "jvm_gc_pause_seconds_sum", "");
+        return metrics.contains("jvm_gc_pause_seconds_sum") ? PrometheusText.sum(metrics, "jvm_gc_pause_seconds_sum", "") : Double.NaN;
     }
 
     private static String operationStatus(String database) {

@@ -45,6 +45,13 @@ final class BulkFileReader {
     /** A batch ends once it holds this many lines or bytes of JSONL, whichever comes first. */
     record BatchLimit(int lines, long bytes) {
 
+        BatchLimit {
+            if (lines < 1 || bytes < 1) {
+                throw new IllegalArgumentException("a bulk batch must allow at least one line and one byte (sync.bulk.batch-lines "
+                        + lines + ", sync.bulk.batch-bytes " + bytes + ")");
+            }
+        }
+
         boolean reached(long batchLines, long batchBytes) {
             return batchLines >= lines || batchBytes >= bytes;
         }

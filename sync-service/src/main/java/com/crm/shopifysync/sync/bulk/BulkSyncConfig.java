@@ -9,13 +9,16 @@ import java.time.Duration;
 @ConfigMapping(prefix = "sync.bulk")
 public interface BulkSyncConfig {
 
-    /** Lines of a bulk file applied per transaction (and per checkpoint), at most. */
-    @WithDefault("1000")
+    /**
+     * Lines of a bulk file applied per transaction (and per checkpoint): a batch ends before the first root line past
+     * this or {@link #batchBytes()}; a run of child lines (an order's line items) ends it at twice either.
+     */
+    @WithDefault("2000")
     int batchLines();
 
     /**
-     * Bytes of a bulk file applied per transaction, at most (a batch ends at the first line past it): what bounds the
-     * import's memory, whatever the size of the shop's lines.
+     * Bytes of the bulk file a batch holds before it ends, as for {@link #batchLines()}: what bounds the import's memory,
+     * whatever the size of the shop's lines. A number with an optional unit: {@code 512K}, {@code 1M}.
      */
     @WithDefault("1M")
     MemorySize batchBytes();

@@ -76,8 +76,9 @@ class BulkFileReaderTest {
     @Test
     void aBatchAlsoEndsAtItsSizeInBytesAndStillBeforeAnOrder() throws Exception {
         List<String> lines = ORDERS.lines().toList();
-        // Each order with its line items is larger than the limit, so each makes a batch of its own.
-        long limit = lines.get(0).length() + lines.get(1).length();
+        // The limit is the first order with its line items (890 bytes): the next order, with its first line item, is
+        // larger, and each order's line items alone are less than twice the limit. So each order makes a batch of its own.
+        long limit = bytes(lines.get(0)) + bytes(lines.get(1)) + bytes(lines.get(2));
         RecordingWriter writer = new RecordingWriter();
         BulkFileReader.Outcome outcome = reader(writer, new BulkFileReader.BatchLimit(1_000, limit))
                 .read(new ByteArrayInputStream(ORDERS.getBytes(StandardCharsets.UTF_8)), 0);
@@ -96,7 +97,7 @@ class BulkFileReaderTest {
         List<String> lines = ORDERS.lines().toList();
         // The first order, then its two line items: the order and its first line item make twice the limit, so the second
         // line item starts a batch of its own.
-        long limit = (lines.get(0).length() + lines.get(1).length()) / 2;
+        long limit = (bytes(lines.get(0)) + bytes(lines.get(1))) / 2;
         String order = String.join("\n", lines.get(0), lines.get(1), lines.get(2)) + "\n";
         RecordingWriter writer = new RecordingWriter();
         BulkFileReader.Outcome outcome = reader(writer, new BulkFileReader.BatchLimit(1_000, limit))
@@ -106,6 +107,28 @@ class BulkFileReaderTest {
         assertThat(writer.batches).extracting(BulkBatch::lastLine).containsExactly(2L, 3L);
         assertThat(writer.lineItemsWith(writer.batches.get(0))).isEqualTo(1);
         assertThat(writer.batches.get(1).lateItems()).containsOnlyKeys(6280604516516L);
+        // the late item's own line, which the checkpoint keeps until the item has joined its order
+        assertThat(writer.batches.get(1).lateItemLines()).containsOnlyKeys(writer.batches.get(1).lateItems().get(6280604516516L).get(0).shopifyId())
+                .containsValue(3L);
+    }
+
+    @Test
+    void theLimitCountsBytesNotCharacters() throws Exception {
+        List<String> lines = ORDERS.lines().toList();
+        // Three orders, the second one's name lengthened by 300 two-byte characters: the first two reach the limit in
+        // bytes, not in characters, so the third order starts a batch of its own.
+        String twoByte = lines.get(3).replace("\"name\":\"", "\"name\":\"" + "é".repeat(300));
+        long limit = lines.get(0).length() + twoByte.length() + 150;
+        assertThat(bytes(lines.get(0)) + bytes(twoByte)).isGreaterThanOrEqualTo(limit);
+        String file = String.join("\n", lines.get(0), twoByte, lines.get(6)) + "\n";
+        RecordingWriter writer = new RecordingWriter();
+        reader(writer, new BulkFileReader.BatchLimit(1_000, limit)).read(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(writer.batches).extracting(BulkBatch::lastLine).containsExactly(2L, 3L);
+    }
+
+    private static long bytes(String line) {
+        return line.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test

@@ -57,14 +57,19 @@ class CsvFieldsTest {
         int[] nanos = {0, 500_000_000, 123_000_000, 123_456_000, 123_456_789, 1, 1_000};
         for (int i = 0; i < 10_000; i++) {
             long second = random.nextLong(-62_135_596_800L, 253_402_300_799L); // years 1 to 9999
-            if (i % 3 == 0) {
-                second -= second % 60; // whole minutes, where the ISO form leaves the seconds out
+            boolean wholeMinute = i % 3 == 0; // where the ISO form leaves the seconds out
+            if (wholeMinute) {
+                second -= Math.floorMod(second, 60);
             }
+            int offsetSeconds = i % 5 == 0 ? 0 : random.nextInt(-18 * 3600, 18 * 3600 + 1);
             OffsetDateTime at = java.time.Instant.ofEpochSecond(second, nanos[i % nanos.length])
-                    .atOffset(java.time.ZoneOffset.ofTotalSeconds(i % 5 == 0 ? 0 : random.nextInt(-18 * 3600, 18 * 3600 + 1)));
+                    .atOffset(java.time.ZoneOffset.ofTotalSeconds(wholeMinute ? offsetSeconds - offsetSeconds % 60 : offsetSeconds));
             assertThat(csv(at)).isEqualTo("\"" + at + "\"");
         }
-        OffsetDateTime farFuture = OffsetDateTime.parse("+12024-01-01T00:00Z");
-        assertThat(csv(farFuture)).isEqualTo("\"+12024-01-01T00:00Z\"");
+        for (String edge : List.of("0000-01-01T00:00Z", "9999-12-31T23:59:59.999999999+18:00", "9999-12-31T23:59:59.999999999-18:00",
+                "-0001-12-31T23:59:59Z", "+10000-01-01T00:00Z", "2024-06-01T12:00:00.000000001+05:30:45")) {
+            OffsetDateTime at = OffsetDateTime.parse(edge);
+            assertThat(csv(at)).isEqualTo("\"" + at + "\"");
+        }
     }
 }
